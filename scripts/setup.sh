@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Prepares a fresh Debian 12 machine for Goldsmith: the Debian packages it
+# runs (runc, mmdebstrap, ...), the npm dependencies, and the build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# runc: the sandbox; mmdebstrap: base images; skopeo, umoci: tests of the OCI
+# output; buildah: the benchmark's peer; attr: overlay xattrs; iproute2:
+# sandbox networking; dpkg-dev: test packages; xz-utils, zstd: archives.
+packages=(runc mmdebstrap skopeo umoci buildah attr iproute2 dpkg-dev xz-utils zstd ca-certificates util-linux)
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: run as root (Goldsmith needs root for runc and overlay mounts)" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund </dev/null
+fi
+echo "setup: build"
+npm run -s build

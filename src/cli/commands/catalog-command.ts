@@ -1,0 +1,59 @@
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+
+import type { Command } from 'commander';
+
+import type { OsVersionView } from '../../domain/base-images/base-image-catalog.js';
+import { ApiClient } from '../api-client.js';
+import { note, printJson, printTable } from '../output.js';
+
+/** `goldsmith os list`, `goldsmith base-image refresh`, `goldsmith image export|sbom`. */
+export function catalogCommands(program: Command): void {
+  program
+    .command('os')
+    .description('OS versions')
+    .command('list')
+    .description('list the OS versions a package group may choose')
+    .option('--json', 'JSON output')
+    .action(async (opts: { json?: boolean }) => {
+      const client = await ApiClient.fromEnvironment();
+      const { osVersions } = await client.request<{ osVersions: OsVersionView[] }>('GET', '/v1/os-versions');
+      if (opts.json) return printJson(osVersions);
+      printTable(
+        ['ID', 'NAME', 'PLATFORM', 'BASE IMAGE', 'BASE CREATED'],
+        osVersions.map((o) => [o.id, o.name, o.platform, o.baseImageId ?? '(built on first use)', o.baseCreatedAt ?? '-']),
+      );
+    });
+
+  program
+    .command('base-image')
+    .description('base images (operators)')
+    .command('refresh')
+    .description('rebuild an OS version’s base image from the current archive')
+    .argument('<osVersion>', 'e.g. debian-12')
+    .action(async (osVersion: string) => {
+      const client = await ApiClient.fromEnvironment();
+      const { jobId } = await client.request<{ jobId: string }>('POST', `/v1/base-images/${encodeURIComponent(osVersion)}/refresh`);
+      note(`refresh of ${osVersion} queued as ${jobId}`);
+    });
+
+  const image = program.command('image').description('images');
+  image
+    .command('export')
+    .description('download an image as an OCI archive (for skopeo, podman, docker load)')
+    .argument('<imageId>')
+    .requiredOption('--output <file>', 'where to write the .tar')
+    .action(async (imageId: string, opts: { output: string }) => {
+      const client = await ApiClient.fromEnvironment();
+      await pipeline(await client.download(`/v1/images/${encodeURIComponent(imageId)}/oci-archive`), createWriteStream(opts.output));
+      note(`wrote ${opts.output}`);
+    });
+  image
+    .command('sbom')
+    .description('print an image’s SBOM (CycloneDX JSON)')
+    .argument('<imageId>')
+    .action(async (imageId: string) => {
+      const client = await ApiClient.fromEnvironment();
+      await pipeline(await client.download(`/v1/images/${encodeURIComponent(imageId)}/sbom`), process.stdout);
+    });
+}

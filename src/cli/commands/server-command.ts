@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+
+import { buildConfig, DEFAULT_DATA_DIR, DEFAULT_PORT } from '../../config/config.js';
+import { startGoldsmith } from '../../server/goldsmith-server.js';
+import { parseSize, parseWholeNumber } from '../option-parsers.js';
+
+/** `goldsmith server`: API, console and workers in one process. */
+export function serverCommand(program: Command): void {
+  program
+    .command('server')
+    .description('run the Goldsmith server: HTTP API and build workers')
+    .option('--data-dir <dir>', 'where the database, blobs and base images live', process.env['GOLDSMITH_DATA_DIR'] ?? DEFAULT_DATA_DIR)
+    .option('--base-cache <dir>', 'host cache of base image roots (default: DATA_DIR/bases)', process.env['GOLDSMITH_BASE_CACHE'])
+    .option('--port <n>', 'HTTP port', process.env['GOLDSMITH_PORT'] ?? String(DEFAULT_PORT))
+    .option('--host <addr>', 'address to listen on', process.env['GOLDSMITH_HOST'] ?? '0.0.0.0')
+    .option('--database <url>', 'sqlite:PATH or postgres://… (default: SQLite in the data directory)', process.env['GOLDSMITH_DATABASE'])
+    .option('--workers <n>', 'concurrent builds in this process (default: number of cores; 0: none)', process.env['GOLDSMITH_WORKERS'])
+    .option('--max-package-size <size>', 'largest package upload, e.g. 500M or 2G', process.env['GOLDSMITH_MAX_PACKAGE_SIZE'] ?? '2G')
+    .option('--build-timeout <seconds>', 'wall-clock limit of one installer run', process.env['GOLDSMITH_BUILD_TIMEOUT'] ?? '3600')
+    .option('--build-memory <size>', 'memory limit of one installer run', process.env['GOLDSMITH_BUILD_MEMORY'] ?? '2G')
+    .option('--build-pids <n>', 'process limit of one installer run', process.env['GOLDSMITH_BUILD_PIDS'] ?? '1024')
+    .option('--build-cpus <n>', 'CPU limit of one installer run, in cores', process.env['GOLDSMITH_BUILD_CPUS'] ?? '1')
+    .option('--job-lease <seconds>', 'how long a build survives its worker going silent before another takes it over', process.env['GOLDSMITH_JOB_LEASE'] ?? '60')
+    .option('--debian-mirror <url>', 'Debian archive for base images (default: from the host’s apt sources)', process.env['GOLDSMITH_DEBIAN_MIRROR'])
+    .option('--debian-security-mirror <url>', 'Debian security archive (default: from the host’s apt sources)', process.env['GOLDSMITH_DEBIAN_SECURITY_MIRROR'])
+    .action(async (opts: Record<string, string | undefined>) => {
+      const config = buildConfig({
+        dataDir: opts['dataDir'],
+        baseCacheDir: opts['baseCache'],
+        port: parseWholeNumber(opts['port'] ?? '', '--port'),
+        host: opts['host'],
+        database: opts['database'],
+        workers: opts['workers'] === undefined ? undefined : parseWholeNumber(opts['workers'], '--workers'),
+        maxPackageBytes: parseSize(opts['maxPackageSize'] ?? '', '--max-package-size'),
+        limits: {
+          wallClockMs: parseWholeNumber(opts['buildTimeout'] ?? '', '--build-timeout') * 1000,
+          memoryBytes: parseSize(opts['buildMemory'] ?? '', '--build-memory'),
+          pids: parseWholeNumber(opts['buildPids'] ?? '', '--build-pids'),
+          cpus: Number(opts['buildCpus']),
+        },
+        jobLeaseMs: parseWholeNumber(opts['jobLease'] ?? '', '--job-lease') * 1000,
+        debianMirror: opts['debianMirror'],
+        debianSecurityMirror: opts['debianSecurityMirror'],
+      });
+      const server = await startGoldsmith(config, { logger: { level: process.env['GOLDSMITH_LOG_LEVEL'] ?? 'info' } });
+      if (server.operatorToken !== undefined) {
+        process.stdout.write(`operator token: ${server.operatorToken}\n`);
+        process.stdout.write('(shown once: store it, e.g. with `goldsmith login --token …`)\n');
+      }
+      process.stdout.write(`goldsmith listening on ${server.url} (data in ${config.dataDir})\n`);
+      let stopping = false;
+      const shutdown = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        process.stdout.write(`${signal}: stopping; running builds go back to the queue\n`);
+        server.stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            process.stderr.write(`error while stopping: ${String(error)}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', () => shutdown('SIGINT'));
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+    });
+}

@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander';
+
+import { GOLDSMITH_VERSION } from '../version.js';
+import { ApiError } from './api-client.js';
+import { accountCommand } from './commands/account-command.js';
+import { buildCommand } from './commands/build-command.js';
+import { catalogCommands } from './commands/catalog-command.js';
+import { loginCommand } from './commands/login-command.js';
+import { packageGroupCommand } from './commands/package-group-command.js';
+import { serverCommand } from './commands/server-command.js';
+
+const program = new Command('goldsmith')
+  .description('Goldsmith: private image build service')
+  .version(GOLDSMITH_VERSION)
+  .showHelpAfterError();
+
+serverCommand(program);
+loginCommand(program);
+accountCommand(program);
+packageGroupCommand(program);
+buildCommand(program);
+catalogCommands(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof ApiError) {
+    process.stderr.write(`error ${error.code}: ${error.message}\n`);
+  } else if (error instanceof CommanderError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exitCode = 1;
+});

@@ -1,0 +1,65 @@
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+
+import type { SandboxLimits } from '../sandbox/sandbox.js';
+
+/** Everything a Goldsmith server process is configured with; frozen once built. */
+export interface GoldsmithConfig {
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  /** `sqlite:PATH` or a `postgres://` URL. */
+  readonly database: string;
+  readonly blobDir: string;
+  readonly baseCacheDir: string;
+  readonly sandboxDir: string;
+  readonly stagingDir: string;
+  /** Concurrent OS builds in this process; 0 runs no workers. */
+  readonly workers: number;
+  readonly maxPackageBytes: number;
+  readonly limits: SandboxLimits;
+  readonly jobLeaseMs: number;
+  /** How often a build is tried before it goes to Investigating. */
+  readonly jobMaxAttempts: number;
+  readonly retryDelayMs: number;
+  readonly debianMirror: string | undefined;
+  readonly debianSecurityMirror: string | undefined;
+}
+
+export const DEFAULT_DATA_DIR = '/var/lib/goldsmith';
+export const DEFAULT_PORT = 7780;
+
+export const DEFAULT_LIMITS: SandboxLimits = {
+  memoryBytes: 2 * 1024 ** 3,
+  pids: 1024,
+  cpus: 1,
+  wallClockMs: 60 * 60 * 1000,
+};
+
+/** Settings a caller may give; the rest derive from the data directory or defaults. */
+export type ConfigInput = Partial<Omit<GoldsmithConfig, 'limits'>> & {
+  readonly limits?: Partial<SandboxLimits>;
+};
+
+/** Builds a complete, frozen configuration. */
+export function buildConfig(input: ConfigInput = {}): GoldsmithConfig {
+  const dataDir = path.resolve(input.dataDir ?? DEFAULT_DATA_DIR);
+  return Object.freeze({
+    dataDir,
+    host: input.host ?? '0.0.0.0',
+    port: input.port ?? DEFAULT_PORT,
+    database: input.database ?? `sqlite:${path.join(dataDir, 'goldsmith.db')}`,
+    blobDir: input.blobDir ?? path.join(dataDir, 'blobs'),
+    baseCacheDir: input.baseCacheDir ?? path.join(dataDir, 'bases'),
+    sandboxDir: input.sandboxDir ?? path.join(dataDir, 'sandboxes'),
+    stagingDir: input.stagingDir ?? path.join(dataDir, 'staging'),
+    workers: input.workers ?? availableParallelism(),
+    maxPackageBytes: input.maxPackageBytes ?? 2 * 1024 ** 3,
+    limits: Object.freeze({ ...DEFAULT_LIMITS, ...input.limits }),
+    jobLeaseMs: input.jobLeaseMs ?? 60_000,
+    jobMaxAttempts: input.jobMaxAttempts ?? 2,
+    retryDelayMs: input.retryDelayMs ?? 5_000,
+    debianMirror: input.debianMirror,
+    debianSecurityMirror: input.debianSecurityMirror,
+  });
+}

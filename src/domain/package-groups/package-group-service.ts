@@ -1,0 +1,148 @@
+import { DomainError } from '../../errors/domain-error.js';
+import type { EventBus } from '../../events/event-bus.js';
+import type { Store } from '../../store/store.js';
+import type { Clock } from '../clock.js';
+import { newId } from '../ids.js';
+import type { OsBuild, PackageGroup, Platform } from '../types.js';
+import { OS_BUILD_JOB } from '../builds/build-jobs.js';
+import { deriveGroupState, isFinalState } from './group-state.js';
+import { checkPackageGroup, type CatalogView } from './package-group-rules.js';
+
+export interface CreatePackageGroupInput {
+  readonly name: string;
+  readonly platform: Platform;
+  readonly osVersions: readonly string[];
+  readonly packages: readonly { readonly packageId: string; readonly installer: boolean }[];
+}
+
+/** A package group as sellers see it: its derived state and its OS builds. */
+export interface PackageGroupView extends PackageGroup {
+  readonly state: OsBuild['state'];
+  readonly builds: OsBuild[];
+}
+
+export interface PackageGroupServiceOptions {
+  readonly jobMaxAttempts: number;
+}
+
+/** Creating, listing and deleting a seller's package groups. */
+export class PackageGroupService {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: CatalogView,
+    private readonly events: EventBus,
+    private readonly clock: Clock,
+    private readonly options: PackageGroupServiceOptions,
+  ) {}
+
+  /** Checks every rule, then records the group, one build per OS version and their jobs, atomically. */
+  async create(accountId: string, input: CreatePackageGroupInput): Promise<PackageGroupView> {
+    const packages = await Promise.all(
+      input.packages.map(async (ref) => {
+        const pkg = await this.store.packages.get(accountId, ref.packageId);
+        if (pkg === undefined) throw new DomainError('PACKAGE_NOT_FOUND', `package ${ref.packageId} not found`);
+        return { ...pkg, installer: ref.installer };
+      }),
+    );
+    const osVersions = checkPackageGroup(
+      {
+        name: input.name,
+        platform: input.platform,
+        osVersions: input.osVersions,
+        packages: packages.map((p) => ({ packageId: p.id, fileName: p.fileName, installer: p.installer })),
+      },
+      this.catalog,
+    );
+    const now = this.clock.now().toISOString();
+    const group: PackageGroup = {
+      id: newId('pg'),
+      accountId,
+      name: input.name,
+      platform: input.platform,
+      osVersions: osVersions.map((os) => os.id),
+      packages: packages.map((p) => ({
+        packageId: p.id,
+        fileName: p.fileName,
+        digest: p.digest,
+        size: p.size,
+        installer: p.installer,
+      })),
+      createdAt: now,
+      deletedAt: null,
+    };
+    const builds: OsBuild[] = osVersions.map((os) => ({
+      id: newId('build'),
+      accountId,
+      packageGroupId: group.id,
+      osVersion: os.id,
+      state: 'Building',
+      imageId: null,
+      baseImageId: null,
+      baseDigest: null,
+      submittedAt: now,
+      startedAt: null,
+      finishedAt: null,
+      phases: {},
+      findings: [],
+      internalError: null,
+      attempts: 0,
+    }));
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.packageGroups.insertReservingName(group))) {
+        throw new DomainError(
+          'PACKAGE_GROUP_NAME_USED',
+          `the name ${group.name} was used before by this account; names cannot be reused, even after a failed build or deletion`,
+        );
+      }
+      for (const build of builds) {
+        await tx.builds.insert(build);
+        await tx.jobs.enqueue({
+          id: newId('job'),
+          kind: OS_BUILD_JOB,
+          payload: { buildId: build.id },
+          accountId,
+          maxAttempts: this.options.jobMaxAttempts,
+          runAfter: now,
+          createdAt: now,
+        });
+      }
+    });
+    this.events.publish({ type: 'job.enqueued', kind: OS_BUILD_JOB });
+    return { ...group, state: deriveGroupState(builds), builds };
+  }
+
+  /** The account's groups, newest first, with their builds. */
+  async list(accountId: string): Promise<PackageGroupView[]> {
+    const groups = await this.store.packageGroups.list(accountId);
+    const builds = await this.store.builds.listForGroups(
+      accountId,
+      groups.map((g) => g.id),
+    );
+    return groups.map((group) => withBuilds(group, builds.filter((b) => b.packageGroupId === group.id)));
+  }
+
+  /** One group by id or name; another account's group is not found. */
+  async get(accountId: string, idOrName: string): Promise<PackageGroupView> {
+    const group =
+      (await this.store.packageGroups.get(accountId, idOrName)) ??
+      (await this.store.packageGroups.getByName(accountId, idOrName));
+    if (group === undefined || group.deletedAt !== null) {
+      throw new DomainError('PACKAGE_GROUP_NOT_FOUND', `package group ${idOrName} not found`);
+    }
+    return withBuilds(group, await this.store.builds.listForGroup(accountId, group.id));
+  }
+
+  /** Deletes a group whose builds have all finished; its name stays used. */
+  async delete(accountId: string, idOrName: string): Promise<void> {
+    const group = await this.get(accountId, idOrName);
+    if (!group.builds.every((b) => isFinalState(b.state))) {
+      throw new DomainError('PACKAGE_GROUP_BUSY', `package group ${group.name} still has builds in progress`);
+    }
+    await this.store.packageGroups.markDeleted(accountId, group.id, this.clock.now().toISOString());
+  }
+}
+
+function withBuilds(group: PackageGroup, builds: OsBuild[]): PackageGroupView {
+  const ordered = [...builds].sort((a, b) => group.osVersions.indexOf(a.osVersion) - group.osVersions.indexOf(b.osVersion));
+  return { ...group, state: deriveGroupState(ordered), builds: ordered };
+}

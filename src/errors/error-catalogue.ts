@@ -1,0 +1,135 @@
+/**
+ * Every error code the API returns, with its HTTP status and how to solve it.
+ * Codes are stable: scripts depend on them. docs/errors.md is generated from
+ * this list (`npm run docs:errors`) and a test checks that it is current.
+ */
+export const ERROR_CATALOGUE = {
+  UNAUTHENTICATED: {
+    status: 401,
+    title: 'No valid API token',
+    solution:
+      'Send `Authorization: Bearer <token>`. Operators create tokens with `goldsmith account create` or `goldsmith account token`.',
+  },
+  FORBIDDEN_ROLE: {
+    status: 403,
+    title: 'The account lacks the role this action needs',
+    solution: 'Ask an operator to give the account the role named in the message.',
+  },
+  VALIDATION_FAILED: {
+    status: 400,
+    title: 'The request does not match the API schema',
+    solution: 'Correct the field named in the message; /openapi.json describes every request.',
+  },
+  NOT_FOUND: {
+    status: 404,
+    title: 'No such route',
+    solution: 'Check the path against /openapi.json.',
+  },
+  ACCOUNT_NOT_FOUND: {
+    status: 404,
+    title: 'No such account',
+    solution: 'Check the 12-digit account id with `goldsmith account list`.',
+  },
+  PACKAGE_NOT_FOUND: {
+    status: 404,
+    title: 'No such package in this account',
+    solution: 'Upload the file first, or check the package id with `GET /v1/packages`.',
+  },
+  PACKAGE_GROUP_NOT_FOUND: {
+    status: 404,
+    title: 'No such package group in this account',
+    solution: 'Check the name or id with `goldsmith package-group list`.',
+  },
+  BUILD_NOT_FOUND: {
+    status: 404,
+    title: 'No such build in this account',
+    solution: 'Check the build id shown by `goldsmith package-group show`.',
+  },
+  IMAGE_NOT_FOUND: {
+    status: 404,
+    title: 'No such image in this account',
+    solution: 'Check the image id shown on the build.',
+  },
+  INVALID_PACKAGE_FILE_NAME: {
+    status: 400,
+    title: 'The package file name is not allowed',
+    solution:
+      'Use a plain file name of at most 255 characters from letters, digits, `.`, `_`, `-`, `+` and `~`, starting with a letter or digit.',
+  },
+  PACKAGE_TOO_LARGE: {
+    status: 413,
+    title: 'The package is larger than the configured limit',
+    solution: 'Split the software into several packages, or ask the operator to raise `--max-package-size`.',
+  },
+  INVALID_PACKAGE_GROUP_NAME: {
+    status: 400,
+    title: 'The package group name breaks the naming rules',
+    solution:
+      'Use fewer than 100 characters, only letters, digits, underscores and dashes, for example `acme_agent_2_4_linux_r1`.',
+  },
+  PACKAGE_GROUP_NAME_USED: {
+    status: 409,
+    title: 'The account has used this package group name before',
+    solution:
+      'A name can be used once, even when the build failed or the group was deleted. Submit under a new name, e.g. with the next revision number.',
+  },
+  INSTALLER_NOT_EXACTLY_ONE: {
+    status: 400,
+    title: 'Exactly one package must be marked as the installer',
+    solution: 'Mark the one script or package that runs the installation as the installer.',
+  },
+  INSTALLER_EXTENSION_NOT_ALLOWED: {
+    status: 400,
+    title: 'The installer type is not supported on this platform',
+    solution:
+      'Linux installers end in .exe, .rpm, .deb, .sh or .run; Windows installers in .msi, .ps1, .bat or .exe.',
+  },
+  DUPLICATE_PACKAGE: {
+    status: 400,
+    title: 'A package or file name appears twice in the group',
+    solution: 'List each package once; file names in a group must be distinct.',
+  },
+  OS_VERSION_REQUIRED: {
+    status: 400,
+    title: 'No operating system version was chosen',
+    solution: 'Choose one or more OS versions; `GET /v1/os-versions` lists them.',
+  },
+  OS_VERSION_NOT_OFFERED: {
+    status: 400,
+    title: 'The catalog does not offer this OS version for the platform',
+    solution: 'Choose from `GET /v1/os-versions` for the group’s platform.',
+  },
+  PLATFORM_NOT_AVAILABLE: {
+    status: 400,
+    title: 'No base image is registered for this platform',
+    solution:
+      'Windows package groups need a Windows base image, which an operator must register first. Submit a Linux group, or ask the operator.',
+  },
+  INSTALLER_INCOMPATIBLE_WITH_OS: {
+    status: 400,
+    title: 'The installer type cannot run on a chosen OS version',
+    solution: 'An .rpm installer needs RPM-based OS versions; use a .deb or a script for Debian.',
+  },
+  PACKAGE_GROUP_BUSY: {
+    status: 409,
+    title: 'The package group still has builds in progress',
+    solution: 'Wait until every OS build has finished, then try again.',
+  },
+  OS_VERSION_UNKNOWN: {
+    status: 404,
+    title: 'The catalog has no such OS version',
+    solution: 'Use an id from `GET /v1/os-versions`, such as `debian-12`.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    title: 'The request body is too large',
+    solution: 'Send a smaller request; packages go to `POST /v1/packages` as a stream.',
+  },
+  INTERNAL_ERROR: {
+    status: 500,
+    title: 'Goldsmith failed on its side',
+    solution: 'Retry; if it persists, give the operators the request id from the server log.',
+  },
+} as const satisfies Record<string, { status: number; title: string; solution: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1,0 +1,165 @@
+import { Type, type Static } from 'typebox';
+
+import { BUILD_PHASES, BUILD_STATES, PLATFORMS, ROLES } from '../domain/types.js';
+
+const literalUnion = <const T extends string[]>(values: readonly [...T]) => Type.Enum(values);
+
+export const ErrorBody = Type.Object(
+  { code: Type.String(), message: Type.String() },
+  { $id: 'Error', description: 'Every error: a stable code (see docs/errors.md) and a message.' },
+);
+
+export const RoleSchema = literalUnion(ROLES);
+export const StateSchema = literalUnion(BUILD_STATES);
+
+export const AccountSchema = Type.Object(
+  {
+    id: Type.String({ description: '12-digit account id' }),
+    name: Type.String(),
+    roles: Type.Array(RoleSchema),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Account' },
+);
+
+export const IssuedTokenSchema = Type.Object(
+  {
+    accountId: Type.String(),
+    tokenId: Type.String(),
+    token: Type.String({ description: 'The secret, shown once.' }),
+  },
+  { $id: 'IssuedToken' },
+);
+
+export const PackageSchema = Type.Object(
+  {
+    id: Type.String(),
+    fileName: Type.String(),
+    digest: Type.String(),
+    size: Type.Integer(),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Package' },
+);
+
+export const FindingSchema = Type.Object(
+  {
+    code: Type.String(),
+    severity: literalUnion(['critical', 'high', 'medium', 'low', 'info'] as const),
+    message: Type.String(),
+    remedy: Type.String(),
+    evidence: Type.Record(Type.String(), Type.Unknown()),
+  },
+  { $id: 'Finding' },
+);
+
+const PhaseSchema = Type.Object({
+  startedAt: Type.String({ format: 'date-time' }),
+  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+export const BuildSchema = Type.Object(
+  {
+    id: Type.String(),
+    packageGroupId: Type.String(),
+    osVersion: Type.String(),
+    state: StateSchema,
+    imageId: Type.Union([Type.String(), Type.Null()]),
+    baseImageId: Type.Union([Type.String(), Type.Null()]),
+    baseDigest: Type.Union([Type.String(), Type.Null()]),
+    submittedAt: Type.String({ format: 'date-time' }),
+    startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    phases: Type.Partial(Type.Object(Object.fromEntries(BUILD_PHASES.map((p) => [p, PhaseSchema])))),
+    findings: Type.Array(FindingSchema),
+    attempts: Type.Integer(),
+    internalError: Type.Union([Type.String(), Type.Null()], {
+      description: 'Shown to operators only; null for everyone else.',
+    }),
+  },
+  { $id: 'Build' },
+);
+
+export const PackageGroupSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    platform: literalUnion(PLATFORMS),
+    osVersions: Type.Array(Type.String()),
+    packages: Type.Array(
+      Type.Object({
+        packageId: Type.String(),
+        fileName: Type.String(),
+        digest: Type.String(),
+        size: Type.Integer(),
+        installer: Type.Boolean(),
+      }),
+    ),
+    state: StateSchema,
+    createdAt: Type.String({ format: 'date-time' }),
+    builds: Type.Array(BuildSchema),
+  },
+  { $id: 'PackageGroup' },
+);
+
+export const CreatePackageGroupBody = Type.Object(
+  {
+    name: Type.String({ description: 'Fewer than 100 characters of [A-Za-z0-9_-], unique per account forever.' }),
+    platform: literalUnion(PLATFORMS),
+    osVersions: Type.Array(Type.String()),
+    packages: Type.Array(
+      Type.Object({ packageId: Type.String(), installer: Type.Boolean({ default: false }) }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CreatePackageGroupBody = Static<typeof CreatePackageGroupBody>;
+
+export const LogLineSchema = Type.Object({
+  seq: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  stream: literalUnion(['stdout', 'stderr', 'system'] as const),
+  text: Type.String(),
+});
+
+export const LogPageSchema = Type.Object(
+  {
+    lines: Type.Array(LogLineSchema),
+    nextSeq: Type.Integer(),
+    complete: Type.Boolean({ description: 'The build has finished and every line has been read.' }),
+  },
+  { $id: 'LogPage' },
+);
+
+export const ImageSchema = Type.Object(
+  {
+    id: Type.String(),
+    kind: literalUnion(['base', 'test', 'gold', 'private'] as const),
+    osVersion: Type.String(),
+    manifestDigest: Type.String(),
+    configDigest: Type.String(),
+    layers: Type.Array(
+      Type.Object({ mediaType: Type.String(), digest: Type.String(), diffId: Type.String(), size: Type.Integer() }),
+    ),
+    parentImageId: Type.Union([Type.String(), Type.Null()]),
+    sbomDigest: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Image' },
+);
+
+export const OsVersionSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    platform: literalUnion(PLATFORMS),
+    family: Type.String(),
+    packageFormat: Type.String(),
+    baseImageId: Type.Union([Type.String(), Type.Null()], {
+      description: 'The newest base image, or null until it is built on first use.',
+    }),
+    baseDigest: Type.Union([Type.String(), Type.Null()]),
+    baseCreatedAt: Type.Union([Type.String(), Type.Null()]),
+  },
+  { $id: 'OsVersion' },
+);

@@ -1,0 +1,20 @@
+import type { AccountService } from '../domain/accounts/account-service.js';
+import type { BuildService } from '../domain/builds/build-service.js';
+import type { Clock } from '../domain/clock.js';
+import type { ImageService } from '../domain/images/image-service.js';
+import type { PackageGroupService } from '../domain/package-groups/package-group-service.js';
+import type { PackageService } from '../domain/packages/package-service.js';
+import type { BaseImageCatalog } from '../domain/base-images/base-image-catalog.js';
+import type { EventBus } from '../events/event-bus.js';
+
+/** The domain services the HTTP API is a thin edge over. */
+export interface AppServices {
+  readonly accounts: AccountService;
+  readonly packages: PackageService;
+  readonly packageGroups: PackageGroupService;
+  readonly builds: BuildService;
+  readonly images: ImageService;
+  readonly baseImages: BaseImageCatalog;
+  readonly events: EventBus;
+  readonly clock: Clock;
+}

@@ -1,0 +1,65 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+
+import type { AppServices } from './app-services.js';
+import { AccountSchema, BuildSchema, ErrorBody, FindingSchema, ImageSchema, PackageGroupSchema } from './api-schemas.js';
+import { registerAuthentication } from './auth.js';
+import { registerErrorHandling } from './error-handler.js';
+import { accountsRoutes } from './routes/accounts-routes.js';
+import { buildsRoutes } from './routes/builds-routes.js';
+import { catalogRoutes } from './routes/catalog-routes.js';
+import { imagesRoutes } from './routes/images-routes.js';
+import { packageGroupsRoutes } from './routes/package-groups-routes.js';
+import { packagesRoutes } from './routes/packages-routes.js';
+import type { TypedApp } from './typed-app.js';
+
+export interface AppOptions {
+  readonly logger?: FastifyServerOptions['logger'];
+  readonly version: string;
+}
+
+/** Builds the HTTP API; never listens, so tests can `inject` requests. */
+export async function buildApp(services: AppServices, options: AppOptions): Promise<TypedApp> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }) as unknown as TypedApp;
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Goldsmith API',
+        version: options.version,
+        description:
+          'Private image build service. Authenticate with `Authorization: Bearer <token>`. Errors are `{code, message}`; codes are listed in docs/errors.md.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+      security: [{ bearer: [] }],
+    },
+  });
+  for (const schema of [ErrorBody, AccountSchema, FindingSchema, BuildSchema, PackageGroupSchema, ImageSchema]) {
+    app.addSchema(schema);
+  }
+
+  registerErrorHandling(app);
+  registerAuthentication(app, services.accounts);
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get(
+    '/v1/health',
+    { schema: { tags: ['service'], summary: 'Liveness', security: [] } },
+    async () => ({ status: 'ok', version: options.version }),
+  );
+
+  accountsRoutes(app, services);
+  packagesRoutes(app, services);
+  packageGroupsRoutes(app, services);
+  buildsRoutes(app, services);
+  imagesRoutes(app, services);
+  catalogRoutes(app, services);
+  return app;
+}

@@ -1,0 +1,39 @@
+import { Type } from 'typebox';
+
+import type { AppServices } from '../app-services.js';
+import { ImageSchema } from '../api-schemas.js';
+import { caller } from '../auth.js';
+import type { TypedApp } from '../typed-app.js';
+
+/** Images: metadata, SBOM and the image itself as an OCI archive. */
+export function imagesRoutes(app: TypedApp, services: AppServices): void {
+  const params = Type.Object({ imageId: Type.String() });
+
+  app.get(
+    '/v1/images/:imageId',
+    { schema: { tags: ['images'], summary: 'One image', params, response: { 200: ImageSchema } } },
+    async (request) => services.images.get(caller(request), request.params.imageId),
+  );
+
+  app.get(
+    '/v1/images/:imageId/sbom',
+    { schema: { tags: ['images'], summary: 'The image’s SBOM as CycloneDX 1.6 JSON', params } },
+    async (request, reply) => {
+      const stream = await services.images.sbom(caller(request), request.params.imageId);
+      return reply.type('application/vnd.cyclonedx+json').send(stream);
+    },
+  );
+
+  app.get(
+    '/v1/images/:imageId/oci-archive',
+    { schema: { tags: ['images'], summary: 'The image as an OCI archive (tar of an OCI layout)', params } },
+    async (request, reply) => {
+      const { imageId } = request.params;
+      const stream = await services.images.ociArchive(caller(request), imageId);
+      return reply
+        .type('application/x-tar')
+        .header('content-disposition', `attachment; filename="${imageId}.oci.tar"`)
+        .send(stream);
+    },
+  );
+}

@@ -1,0 +1,84 @@
+import { Type } from 'typebox';
+
+import type { AppServices } from '../app-services.js';
+import { CreatePackageGroupBody, PackageGroupSchema } from '../api-schemas.js';
+import { caller } from '../auth.js';
+import type { TypedApp } from '../typed-app.js';
+import type { PackageGroupView } from '../../domain/package-groups/package-group-service.js';
+import type { Account } from '../../domain/types.js';
+
+/** Internal errors are for operators; sellers see Investigating and the date. */
+function present(group: PackageGroupView, viewer: Account): PackageGroupView {
+  if (viewer.roles.includes('operator')) return group;
+  return { ...group, builds: group.builds.map((b) => ({ ...b, internalError: null })) };
+}
+
+/** A seller's package groups, each with its derived state and OS builds. */
+export function packageGroupsRoutes(app: TypedApp, services: AppServices): void {
+  const idParams = Type.Object({ idOrName: Type.String({ description: 'Package group id or name' }) });
+
+  app.post(
+    '/v1/package-groups',
+    {
+      schema: {
+        tags: ['package groups'],
+        summary: 'Create a package group; one build per OS version starts at once',
+        body: CreatePackageGroupBody,
+        response: { 201: PackageGroupSchema },
+      },
+    },
+    async (request, reply) => {
+      const account = caller(request, 'seller');
+      const group = await services.packageGroups.create(account.id, request.body);
+      return reply.status(201).send(present(group, account));
+    },
+  );
+
+  app.get(
+    '/v1/package-groups',
+    {
+      schema: {
+        tags: ['package groups'],
+        summary: 'List the account’s package groups, newest first',
+        response: { 200: Type.Object({ packageGroups: Type.Array(PackageGroupSchema) }) },
+      },
+    },
+    async (request) => {
+      const account = caller(request, 'seller');
+      const groups = await services.packageGroups.list(account.id);
+      return { packageGroups: groups.map((g) => present(g, account)) };
+    },
+  );
+
+  app.get(
+    '/v1/package-groups/:idOrName',
+    {
+      schema: {
+        tags: ['package groups'],
+        summary: 'One package group by id or name',
+        params: idParams,
+        response: { 200: PackageGroupSchema },
+      },
+    },
+    async (request) => {
+      const account = caller(request, 'seller');
+      return present(await services.packageGroups.get(account.id, request.params.idOrName), account);
+    },
+  );
+
+  app.delete(
+    '/v1/package-groups/:idOrName',
+    {
+      schema: {
+        tags: ['package groups'],
+        summary: 'Delete a finished package group; its name stays used',
+        params: idParams,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await services.packageGroups.delete(caller(request, 'seller').id, request.params.idOrName);
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,222 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+
+import type { BlobStore } from '../blobs/blob-store.js';
+import type { BaseImageService } from '../base-images/base-image-service.js';
+import { findOsVersion } from '../domain/catalog/os-catalog.js';
+import type { Clock } from '../domain/clock.js';
+import { exitStatusFinding, OUTPUT_TAIL_LINES, timeoutFinding } from '../domain/builds/installer-findings.js';
+import type { BuildPhase, Finding, Image, OsBuild, PhaseTiming } from '../domain/types.js';
+import type { EventBus } from '../events/event-bus.js';
+import { imageIdFromManifestDigest, writeImage } from '../image/oci-image-writer.js';
+import { writeLayer } from '../image/oci-layer-writer.js';
+import { findInstallerRunner } from '../installers/installer-registry.js';
+import type { Sandbox, SandboxLimits, SandboxSession } from '../sandbox/sandbox.js';
+import { analyzeDpkg } from '../scanner/inventory/dpkg-analyzer.js';
+import { readOsRelease } from '../scanner/inventory/os-release.js';
+import { toCycloneDx } from '../scanner/sbom/cyclonedx-sbom.js';
+import type { BuildUpdate, Store } from '../store/store.js';
+import { BuildLogWriter } from './build-log-writer.js';
+import { stagePackages, SANDBOX_PACKAGE_DIR } from './package-staging.js';
+
+export interface OsBuildRunnerDeps {
+  readonly store: Store;
+  readonly blobs: BlobStore;
+  readonly bases: BaseImageService;
+  readonly sandbox: Sandbox;
+  readonly events: EventBus;
+  readonly clock: Clock;
+  readonly limits: SandboxLimits;
+  readonly stagingDir: string;
+}
+
+/**
+ * Runs one OS build of a package group from start to end: base, sandbox,
+ * install, commit, scan. The seller's failures end the build in IssuesFound
+ * with findings; our own failures are thrown for the worker to retry or to
+ * turn into Investigating.
+ */
+export class OsBuildRunner {
+  constructor(private readonly deps: OsBuildRunnerDeps) {}
+
+  /** Runs the build `buildId` as attempt `attempt`. */
+  async run(buildId: string, attempt: number, signal: AbortSignal): Promise<void> {
+    const { store, clock } = this.deps;
+    const build = await store.builds.get(null, buildId);
+    if (build === undefined) throw new Error(`build ${buildId} does not exist`);
+    const group = await store.packageGroups.get(build.accountId, build.packageGroupId);
+    if (group === undefined) throw new Error(`package group ${build.packageGroupId} of build ${buildId} does not exist`);
+    const os = findOsVersion(build.osVersion);
+    if (os === undefined) throw new Error(`OS version ${build.osVersion} is no longer in the catalog`);
+
+    const log = new BuildLogWriter(build.id, store, this.deps.events, clock);
+    const tracker = new PhaseTracker(clock);
+    const update = (change: BuildUpdate) => this.update(build, { ...change, phases: tracker.phases });
+    await update({
+      state: 'Building',
+      attempts: attempt,
+      startedAt: clock.now().toISOString(),
+      finishedAt: null,
+      findings: [],
+      internalError: null,
+    });
+    log.system(`build ${build.id}: ${group.name} on ${os.id}, attempt ${attempt}`);
+
+    let session: SandboxSession | undefined;
+    const staging = path.join(this.deps.stagingDir, build.id);
+    try {
+      tracker.start('base');
+      await update({});
+      const base = await this.deps.bases.ensure(os, (line) => log.system(line), signal);
+      tracker.finish('base');
+      await update({ baseImageId: base.image.id, baseDigest: base.base.rootDigest });
+      log.system(`base image ${base.image.id} (${base.base.rootDigest})`);
+
+      tracker.start('sandbox');
+      await update({});
+      const staged = await stagePackages(this.deps.blobs, group.packages, staging);
+      const runner = findInstallerRunner(group.platform, path.basename(staged.installerPath));
+      if (runner === undefined) throw new Error(`no installer runner for ${staged.installerPath}`);
+      const refused = await runner.inspect(staged.installerHostPath);
+      if (refused !== undefined) {
+        tracker.finish('sandbox');
+        await this.finishWithIssues(update, log, [refused]);
+        return;
+      }
+      session = await this.deps.sandbox.prepare({
+        id: `${build.id}-${attempt}`,
+        lowerDirs: [base.rootDir],
+        hostname: 'goldsmith-build',
+      });
+      tracker.finish('sandbox');
+
+      tracker.start('install');
+      await update({});
+      const plan = runner.plan({ installerPath: staged.installerPath, packagePaths: staged.packagePaths, os });
+      log.system(`running ${plan.argv.join(' ')}`);
+      const outcome = await session.run({
+        argv: plan.argv,
+        env: plan.env,
+        cwd: SANDBOX_PACKAGE_DIR,
+        mounts: [{ source: staged.hostDir, destination: SANDBOX_PACKAGE_DIR, readOnly: true }],
+        limits: this.deps.limits,
+        onLine: (stream, text) => log.write(stream, text),
+        signal,
+      });
+      signal.throwIfAborted();
+      tracker.finish('install');
+      log.system(
+        `installer ended after ${(outcome.durationMs / 1000).toFixed(1)} s: ` +
+          (outcome.timedOut ? 'time limit' : outcome.exitCode !== null ? `exit status ${outcome.exitCode}` : `signal ${outcome.signal}`),
+      );
+      await log.flush();
+      if (outcome.timedOut || outcome.exitCode !== 0) {
+        const tail = await store.logs.tail(build.id, OUTPUT_TAIL_LINES);
+        const finding = outcome.timedOut
+          ? timeoutFinding(this.deps.limits.wallClockMs, tail)
+          : exitStatusFinding(outcome.exitCode, outcome.signal, tail);
+        await this.finishWithIssues(update, log, [finding]);
+        return;
+      }
+
+      tracker.start('commit');
+      await update({});
+      const layer = await writeLayer(session.upperDir, this.deps.blobs, { overlayWhiteouts: true });
+      log.system(`installer layer ${layer.digest}, ${layer.size} bytes`);
+      tracker.finish('commit');
+
+      tracker.start('scan');
+      await update({ state: 'Scanning' });
+      const inventory = await analyzeDpkg(session.rootDir);
+      const osRelease = await readOsRelease(session.rootDir);
+      const created = clock.now().toISOString();
+      const sbom = toCycloneDx(inventory, {
+        imageName: group.name,
+        imageVersion: os.id,
+        osRelease,
+        timestamp: created,
+      });
+      const sbomBlob = await this.deps.blobs.put(Readable.from([Buffer.from(JSON.stringify(sbom))]));
+      log.system(`inventory: ${inventory.packages.length} dpkg packages`);
+      const written = await writeImage(
+        {
+          layers: [...base.image.layers, layer],
+          created,
+          history: [
+            { created: base.image.createdAt, createdBy: `Goldsmith base image ${base.image.id}` },
+            { created, createdBy: plan.argv.join(' '), comment: `package group ${group.name}` },
+          ],
+          labels: {
+            'org.goldsmith.os-version': os.id,
+            'org.goldsmith.image-kind': 'test',
+            'org.goldsmith.package-group': group.name,
+            'org.goldsmith.build': build.id,
+          },
+          architecture: 'amd64',
+          os: 'linux',
+        },
+        this.deps.blobs,
+      );
+      const image: Image = {
+        id: imageIdFromManifestDigest(written.manifestDigest),
+        accountId: build.accountId,
+        kind: 'test',
+        osVersion: os.id,
+        manifestDigest: written.manifestDigest,
+        configDigest: written.configDigest,
+        layers: [...base.image.layers, layer],
+        parentImageId: base.image.id,
+        sbomDigest: sbomBlob.digest,
+        createdAt: created,
+      };
+      if ((await store.images.get(null, image.id)) === undefined) await store.images.insert(image);
+      tracker.finish('scan');
+      log.system(`image ${image.id} ready`);
+      await log.flush();
+      await update({ state: 'Successful', imageId: image.id, finishedAt: clock.now().toISOString() });
+    } finally {
+      await log.flush().catch(() => undefined);
+      await session?.dispose();
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+
+  private async finishWithIssues(
+    update: (change: BuildUpdate) => Promise<void>,
+    log: BuildLogWriter,
+    findings: readonly Finding[],
+  ): Promise<void> {
+    for (const finding of findings) log.system(`finding ${finding.code}: ${finding.message}`);
+    await log.flush();
+    await update({ state: 'IssuesFound', findings, finishedAt: this.deps.clock.now().toISOString() });
+  }
+
+  private async update(build: OsBuild, change: BuildUpdate): Promise<void> {
+    const updated = await this.deps.store.builds.update(build.id, change);
+    this.deps.events.publish({
+      type: 'build.updated',
+      accountId: updated.accountId,
+      buildId: updated.id,
+      packageGroupId: updated.packageGroupId,
+      state: updated.state,
+    });
+  }
+}
+
+/** Start and end times of each phase of one attempt. */
+class PhaseTracker {
+  readonly phases: Partial<Record<BuildPhase, PhaseTiming>> = {};
+
+  constructor(private readonly clock: Clock) {}
+
+  start(phase: BuildPhase): void {
+    this.phases[phase] = { startedAt: this.clock.now().toISOString(), finishedAt: null };
+  }
+
+  finish(phase: BuildPhase): void {
+    const started = this.phases[phase]?.startedAt ?? this.clock.now().toISOString();
+    this.phases[phase] = { startedAt: started, finishedAt: this.clock.now().toISOString() };
+  }
+}
+

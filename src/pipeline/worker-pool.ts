@@ -1,0 +1,167 @@
+import { hostname } from 'node:os';
+
+import type { Clock } from '../domain/clock.js';
+import { isoAfter } from '../domain/clock.js';
+import { newId } from '../domain/ids.js';
+import type { Job } from '../domain/types.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { Store } from '../store/store.js';
+
+/** What runs one kind of job. */
+export interface JobHandler {
+  run(job: Job, signal: AbortSignal): Promise<void>;
+  /** Records a failed attempt: the job runs again when `willRetry`, else it is given up. */
+  failed(job: Job, error: unknown, willRetry: boolean): Promise<void>;
+}
+
+/** The part of a logger the pool uses (pino's signature). */
+export interface PoolLogger {
+  info(object: Record<string, unknown>, message: string): void;
+  error(object: Record<string, unknown>, message: string): void;
+}
+
+export interface WorkerPoolOptions {
+  readonly store: Store;
+  readonly events: EventBus;
+  readonly clock: Clock;
+  readonly handlers: Readonly<Record<string, JobHandler>>;
+  readonly concurrency: number;
+  readonly leaseMs: number;
+  readonly retryDelayMs: number;
+  readonly logger: PoolLogger;
+  /** How long an idle worker waits before asking the queue again. */
+  readonly pollMs?: number;
+}
+
+class LeaseLostError extends Error {}
+
+/**
+ * Workers that take jobs from the durable queue, keep their leases alive while
+ * running them, and retry or give up on failure. A job of a worker that died
+ * is taken over once its lease has expired.
+ */
+export class WorkerPool {
+  /** Names this process as a job owner; unique per start. */
+  readonly owner = `${hostname()}:${process.pid}:${newId('w')}`;
+  private readonly stopController = new AbortController();
+  private readonly loops: Promise<void>[] = [];
+  private readonly idleWorkers = new Set<() => void>();
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly options: WorkerPoolOptions) {}
+
+  /** Starts the workers. */
+  start(): void {
+    this.unsubscribe = this.options.events.subscribe((event) => {
+      if (event.type === 'job.enqueued') this.wakeAll();
+    });
+    for (let i = 0; i < this.options.concurrency; i += 1) this.loops.push(this.loop());
+  }
+
+  /** Stops taking jobs, aborts running ones and gives them back to the queue. */
+  async stop(): Promise<void> {
+    this.stopController.abort(new Error('worker pool stopping'));
+    this.wakeAll();
+    this.unsubscribe?.();
+    await Promise.all(this.loops);
+  }
+
+  private async loop(): Promise<void> {
+    const { store, clock, leaseMs, logger } = this.options;
+    const kinds = Object.keys(this.options.handlers);
+    const stop = this.stopController.signal;
+    while (!stop.aborted) {
+      let job: Job | undefined;
+      try {
+        const now = clock.now();
+        job = await store.jobs.claim(kinds, this.owner, now.toISOString(), isoAfter(now, leaseMs));
+      } catch (error) {
+        logger.error({ err: error }, 'cannot claim a job');
+      }
+      if (job === undefined) {
+        await this.idle();
+        continue;
+      }
+      await this.execute(job);
+    }
+  }
+
+  private async idle(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.idleWorkers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.options.pollMs ?? 1000);
+      this.idleWorkers.add(done);
+    });
+  }
+
+  private wakeAll(): void {
+    for (const wake of [...this.idleWorkers]) wake();
+  }
+
+  private async execute(job: Job): Promise<void> {
+    const { store, clock, leaseMs, retryDelayMs, logger } = this.options;
+    const handler = this.options.handlers[job.kind];
+    if (handler === undefined) return;
+    const log = { jobId: job.id, kind: job.kind, attempt: job.attempts, payload: job.payload };
+
+    if (job.attempts > job.maxAttempts) {
+      // Claimed again after its workers died mid-run too often.
+      const error = new Error(`job ${job.id} was interrupted ${job.attempts - 1} times without finishing`);
+      await this.giveUp(job, handler, error);
+      return;
+    }
+
+    const controller = new AbortController();
+    const onStop = () => controller.abort(this.stopController.signal.reason);
+    this.stopController.signal.addEventListener('abort', onStop);
+    const heartbeat = setInterval(() => {
+      store.jobs
+        .heartbeat(job.id, this.owner, isoAfter(clock.now(), leaseMs))
+        .then((held) => {
+          if (!held) controller.abort(new LeaseLostError(`lease of job ${job.id} lost`));
+        })
+        .catch((error: unknown) => logger.error({ ...log, err: error }, 'heartbeat failed'));
+    }, Math.max(250, leaseMs / 3));
+
+    logger.info(log, 'job started');
+    try {
+      await handler.run(job, controller.signal);
+      await store.jobs.complete(job.id, this.owner, 'done', clock.now().toISOString());
+      logger.info(log, 'job done');
+    } catch (error) {
+      const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
+      if (reason instanceof LeaseLostError) {
+        logger.error({ ...log, err: reason }, 'job lease lost; another worker owns it now');
+      } else if (this.stopController.signal.aborted) {
+        // Shutting down: the job runs again, from the start, on the next start.
+        await store.jobs.release(job.id, this.owner, clock.now().toISOString(), 'worker stopped');
+        logger.info(log, 'job given back to the queue');
+      } else if (job.attempts < job.maxAttempts) {
+        logger.error({ ...log, err: error }, 'job attempt failed; retrying');
+        await handler.failed(job, error, true).catch((e: unknown) => logger.error({ ...log, err: e }, 'recording failure'));
+        await store.jobs.release(job.id, this.owner, isoAfter(clock.now(), retryDelayMs), describe(error));
+      } else {
+        logger.error({ ...log, err: error }, 'job failed');
+        await this.giveUp(job, handler, error);
+      }
+    } finally {
+      clearInterval(heartbeat);
+      this.stopController.signal.removeEventListener('abort', onStop);
+    }
+  }
+
+  private async giveUp(job: Job, handler: JobHandler, error: unknown): Promise<void> {
+    const { store, clock, logger } = this.options;
+    await handler.failed(job, error, false).catch((e: unknown) => logger.error({ jobId: job.id, err: e }, 'recording failure'));
+    await store.jobs.complete(job.id, this.owner, 'failed', clock.now().toISOString(), describe(error));
+  }
+}
+
+/** One line for an error, for job records and operators. */
+export function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,202 @@
+import { readFile } from 'node:fs/promises';
+import type { SandboxCommand } from '../sandbox.js';
+
+/** The part of the OCI runtime spec (config.json, version 1.0.2) that Goldsmith writes. */
+export interface OciRuntimeConfig {
+  readonly ociVersion: string;
+  readonly process: {
+    readonly terminal: boolean;
+    readonly user: { readonly uid: number; readonly gid: number };
+    readonly args: readonly string[];
+    readonly env: readonly string[];
+    readonly cwd: string;
+    readonly capabilities: Readonly<
+      Record<'bounding' | 'effective' | 'permitted', readonly string[]>
+    >;
+    readonly rlimits: readonly {
+      readonly type: string;
+      readonly hard: number;
+      readonly soft: number;
+    }[];
+    readonly noNewPrivileges: boolean;
+  };
+  readonly root: { readonly path: string; readonly readonly: boolean };
+  readonly hostname: string;
+  readonly mounts: readonly OciMount[];
+  readonly linux: {
+    readonly resources: Readonly<Record<string, unknown>>;
+    readonly cgroupsPath: string;
+    readonly namespaces: readonly { readonly type: string }[];
+    readonly maskedPaths: readonly string[];
+    readonly readonlyPaths: readonly string[];
+  };
+}
+
+/** One entry of `mounts` in config.json. */
+export interface OciMount {
+  readonly destination: string;
+  readonly type: string;
+  readonly source: string;
+  readonly options: readonly string[];
+}
+
+/** Docker's default capability set, plus NET_ADMIN: a root user on an instance has it. */
+export const CONTAINER_CAPABILITIES: readonly string[] = [
+  'CAP_AUDIT_WRITE',
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_FOWNER',
+  'CAP_FSETID',
+  'CAP_KILL',
+  'CAP_MKNOD',
+  'CAP_NET_ADMIN',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_NET_RAW',
+  'CAP_SETFCAP',
+  'CAP_SETGID',
+  'CAP_SETPCAP',
+  'CAP_SETUID',
+  'CAP_SYS_CHROOT',
+];
+
+/** The filesystems every container gets, in Docker's layout; /run is a fresh tmpfs as at boot. */
+const BASE_MOUNTS: readonly OciMount[] = [
+  { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
+  {
+    destination: '/dev',
+    type: 'tmpfs',
+    source: 'tmpfs',
+    options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'],
+  },
+  {
+    destination: '/dev/pts',
+    type: 'devpts',
+    source: 'devpts',
+    options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'],
+  },
+  {
+    destination: '/dev/shm',
+    type: 'tmpfs',
+    source: 'shm',
+    options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'],
+  },
+  {
+    destination: '/dev/mqueue',
+    type: 'mqueue',
+    source: 'mqueue',
+    options: ['nosuid', 'noexec', 'nodev'],
+  },
+  {
+    destination: '/sys',
+    type: 'sysfs',
+    source: 'sysfs',
+    options: ['nosuid', 'noexec', 'nodev', 'ro'],
+  },
+  { destination: '/run', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=755'] },
+];
+
+/** Docker's masked paths: kernel interfaces a container must not read. */
+const MASKED_PATHS = [
+  '/proc/asound',
+  '/proc/acpi',
+  '/proc/kcore',
+  '/proc/keys',
+  '/proc/latency_stats',
+  '/proc/timer_list',
+  '/proc/timer_stats',
+  '/proc/sched_debug',
+  '/proc/scsi',
+  '/sys/firmware',
+  '/sys/devices/virtual/powercap',
+];
+
+/** Docker's read-only paths: kernel settings a container must not change. */
+const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+const CPU_PERIOD_US = 100_000;
+
+/** The hard RLIMIT_NOFILE of this process, which runc and so the container inherit. */
+export async function hostOpenFilesHardLimit(): Promise<number> {
+  const limits = await readFile('/proc/self/limits', 'utf8');
+  const hard = /^Max open files\s+\S+\s+(\d+)/m.exec(limits)?.[1];
+  // "unlimited" cannot be an RLIMIT_NOFILE (it is capped by fs.nr_open); 1024 is the safe floor.
+  return hard === undefined ? 1024 : Number(hard);
+}
+
+/** The inputs of one container's config.json. */
+export interface ContainerSpec {
+  readonly id: string;
+  readonly rootDir: string;
+  readonly hostname: string;
+  readonly command: Pick<SandboxCommand, 'argv' | 'env' | 'cwd' | 'mounts' | 'limits'>;
+  /** The host's hard limit on open files: raising it needs a privilege the host may lack. */
+  readonly openFilesHardLimit: number;
+}
+
+/** True when the container itself mounts a fresh filesystem at or above `destination`. */
+export function isInsideContainerMount(destination: string): boolean {
+  return BASE_MOUNTS.some(
+    (mount) => destination === mount.destination || destination.startsWith(`${mount.destination}/`),
+  );
+}
+
+/** The OCI runtime config of one sandbox run. */
+export function ociRuntimeConfig(spec: ContainerSpec): OciRuntimeConfig {
+  const { command } = spec;
+  const resources: Record<string, unknown> = {
+    // runc adds its default device allow-list (null, zero, random, tty, ...) to this deny-all.
+    devices: [{ allow: false, access: 'rwm' }],
+    memory: { limit: command.limits.memoryBytes },
+    pids: { limit: command.limits.pids },
+  };
+  if (command.limits.cpus > 0) {
+    resources['cpu'] = {
+      quota: Math.max(1000, Math.round(command.limits.cpus * CPU_PERIOD_US)),
+      period: CPU_PERIOD_US,
+    };
+  }
+  return {
+    ociVersion: '1.0.2',
+    process: {
+      terminal: false,
+      user: { uid: 0, gid: 0 },
+      args: [...command.argv],
+      env: Object.entries(command.env).map(([name, value]) => `${name}=${value}`),
+      cwd: command.cwd,
+      capabilities: {
+        bounding: CONTAINER_CAPABILITIES,
+        effective: CONTAINER_CAPABILITIES,
+        permitted: CONTAINER_CAPABILITIES,
+      },
+      // Debian's default soft limit for a login; the hard limit stays the host's.
+      rlimits: [
+        {
+          type: 'RLIMIT_NOFILE',
+          hard: spec.openFilesHardLimit,
+          soft: Math.min(1024, spec.openFilesHardLimit),
+        },
+      ],
+      // setuid programs (sudo, su) must work as on an instance.
+      noNewPrivileges: false,
+    },
+    root: { path: spec.rootDir, readonly: false },
+    hostname: spec.hostname,
+    mounts: [
+      ...BASE_MOUNTS,
+      ...command.mounts.map((mount) => ({
+        destination: mount.destination,
+        type: 'bind',
+        source: mount.source,
+        options: ['bind', 'rbind', ...(mount.readOnly ? ['ro'] : ['rw'])],
+      })),
+    ],
+    linux: {
+      resources,
+      cgroupsPath: `/goldsmith/${spec.id}`,
+      // No network namespace path: a fresh one with only `lo`.
+      namespaces: ['pid', 'mount', 'uts', 'ipc', 'network', 'cgroup'].map((type) => ({ type })),
+      maskedPaths: MASKED_PATHS,
+      readonlyPaths: READONLY_PATHS,
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { HostToolError, runHostTool } from './host-tool.js';
+
+/** runc's answer when the id names no container in its root. */
+const NO_SUCH_CONTAINER = /does not exist|not exist/i;
+
+/** The runc command line, bound to one state root so only our containers are seen. */
+export class RuncCli {
+  constructor(
+    readonly runcPath: string,
+    readonly root: string,
+  ) {}
+
+  /** Starts `runc run` in the foreground: the container's stdout and stderr are the pipes. */
+  run(
+    id: string,
+    bundleDir: string,
+    logFile: string,
+  ): ChildProcessByStdio<null, Readable, Readable> {
+    return spawn(
+      this.runcPath,
+      [...this.global(logFile), 'run', '--bundle', bundleDir, id],
+      // No stdin (the container gets /dev/null) and pipes, so there is no terminal either.
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+  }
+
+  /** Sends a signal to the container's first process; false when there is no such container. */
+  async kill(id: string, signal = 'KILL'): Promise<boolean> {
+    try {
+      await runHostTool(this.runcPath, [...this.global(), 'kill', id, signal]);
+      return true;
+    } catch (error) {
+      if (error instanceof HostToolError) return false;
+      throw error;
+    }
+  }
+
+  /** Kills and deletes the container (and its cgroup); nothing when it does not exist. */
+  async deleteForce(id: string): Promise<void> {
+    try {
+      await runHostTool(this.runcPath, [...this.global(), 'delete', '--force', id]);
+    } catch (error) {
+      if (error instanceof HostToolError && NO_SUCH_CONTAINER.test(error.stderr)) return;
+      throw error;
+    }
+  }
+
+  /** Ids of every container in this root. */
+  async list(): Promise<string[]> {
+    const { stdout } = await runHostTool(this.runcPath, [...this.global(), 'list', '--quiet']);
+    return stdout.split('\n').filter((line) => line !== '');
+  }
+
+  private global(logFile?: string): string[] {
+    const args = ['--root', this.root];
+    // runc's own errors go to the log as JSON, apart from the command's output.
+    if (logFile !== undefined) args.push('--log', logFile, '--log-format', 'json');
+    return args;
+  }
+}
+
+/** The error messages runc wrote to its JSON log. */
+export async function runcLogErrors(logFile: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(logFile, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const errors: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const entry: unknown = JSON.parse(line);
+      if (
+        typeof entry === 'object' &&
+        entry !== null &&
+        'level' in entry &&
+        (entry.level === 'error' || entry.level === 'fatal') &&
+        'msg' in entry
+      ) {
+        errors.push(String(entry.msg));
+      }
+    } catch {
+      errors.push(line);
+    }
+  }
+  return errors;
+}

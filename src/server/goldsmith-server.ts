@@ -1,0 +1,136 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+
+import type { FastifyServerOptions } from 'fastify';
+
+import { resolveDebianMirrors } from '../base-images/apt-sources.js';
+import { BaseImageService } from '../base-images/base-image-service.js';
+import { DebianRootCache } from '../base-images/debian-root-cache.js';
+import { FsBlobStore } from '../blobs/fs-blob-store.js';
+import type { GoldsmithConfig } from '../config/config.js';
+import { AccountService } from '../domain/accounts/account-service.js';
+import { BaseImageCatalog } from '../domain/base-images/base-image-catalog.js';
+import { BASE_REFRESH_JOB, OS_BUILD_JOB } from '../domain/builds/build-jobs.js';
+import { BuildService } from '../domain/builds/build-service.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import { ImageService } from '../domain/images/image-service.js';
+import { PackageGroupService } from '../domain/package-groups/package-group-service.js';
+import { PackageService } from '../domain/packages/package-service.js';
+import { InProcessEventBus } from '../events/in-process-event-bus.js';
+import { buildApp } from '../http/app.js';
+import type { TypedApp } from '../http/typed-app.js';
+import { baseRefreshJobHandler, osBuildJobHandler } from '../pipeline/build-job-handlers.js';
+import { OsBuildRunner } from '../pipeline/os-build-runner.js';
+import { WorkerPool } from '../pipeline/worker-pool.js';
+import { RuncSandbox } from '../sandbox/runc/runc-sandbox.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { GOLDSMITH_VERSION } from '../version.js';
+
+export interface RunningGoldsmith {
+  readonly app: TypedApp;
+  readonly store: Store;
+  readonly url: string;
+  /** The first operator's token, when this start created it. */
+  readonly operatorToken: string | undefined;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly logger?: FastifyServerOptions['logger'];
+  readonly clock?: Clock;
+  /** Listen on the configured port; false for in-process tests that `inject`. */
+  readonly listen?: boolean;
+}
+
+/**
+ * The composition root: the one place that picks the store, blob store and
+ * sandbox implementations and wires them into the API and the workers.
+ */
+export async function startGoldsmith(config: GoldsmithConfig, options: StartOptions = {}): Promise<RunningGoldsmith> {
+  const clock = options.clock ?? systemClock;
+  for (const dir of [config.dataDir, config.blobDir, config.baseCacheDir, config.sandboxDir, config.stagingDir]) {
+    await mkdir(dir, { recursive: true });
+  }
+  const store = await openStore(config.database);
+  const blobs = new FsBlobStore(config.blobDir);
+  const events = new InProcessEventBus();
+
+  const accounts = new AccountService(store, clock);
+  const baseImages = new BaseImageCatalog(store, events, clock);
+  const services = {
+    accounts,
+    packages: new PackageService(store, blobs, clock, config.maxPackageBytes),
+    packageGroups: new PackageGroupService(store, baseImages, events, clock, { jobMaxAttempts: config.jobMaxAttempts }),
+    builds: new BuildService(store),
+    images: new ImageService(store, blobs),
+    baseImages,
+    events,
+    clock,
+  };
+  const app = await buildApp(services, { version: GOLDSMITH_VERSION, logger: options.logger ?? false });
+  const bootstrap = await accounts.bootstrap();
+
+  let pool: WorkerPool | undefined;
+  if (config.workers > 0) {
+    const sandbox = new RuncSandbox({ stateDir: config.sandboxDir });
+    const cleaned = await sandbox.cleanupStale();
+    if (cleaned.length > 0) app.log.info({ sandboxes: cleaned }, 'removed sandboxes left by a previous run');
+    const bases = new BaseImageService({
+      store,
+      blobs,
+      cacheBlobs: new FsBlobStore(path.join(config.baseCacheDir, 'blobs')),
+      rootCache: new DebianRootCache(config.baseCacheDir),
+      cacheDir: config.baseCacheDir,
+      mirrors: () =>
+        resolveDebianMirrors({ archive: config.debianMirror, security: config.debianSecurityMirror }),
+      clock,
+      leaseMs: config.jobLeaseMs,
+    });
+    const runner = new OsBuildRunner({
+      store,
+      blobs,
+      bases,
+      sandbox,
+      events,
+      clock,
+      limits: config.limits,
+      stagingDir: config.stagingDir,
+    });
+    pool = new WorkerPool({
+      store,
+      events,
+      clock,
+      handlers: {
+        [OS_BUILD_JOB]: osBuildJobHandler(runner, store, events, clock),
+        [BASE_REFRESH_JOB]: baseRefreshJobHandler(bases, app.log),
+      },
+      concurrency: config.workers,
+      leaseMs: config.jobLeaseMs,
+      retryDelayMs: config.retryDelayMs,
+      logger: app.log,
+    });
+    pool.start();
+  }
+
+  let url = `http://${config.host}:${config.port}`;
+  if (options.listen ?? true) {
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address() as AddressInfo;
+    const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+    url = `http://${host}:${address.port}`;
+  }
+
+  return {
+    app,
+    store,
+    url,
+    operatorToken: bootstrap?.token,
+    async stop() {
+      await app.close();
+      await pool?.stop();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,161 @@
+import type { ColumnType } from 'kysely';
+
+/*
+ * Row types of Goldsmith's tables, as Kysely sees them. Timestamps are
+ * ISO-8601 UTC text and JSON fields are JSON text, so one schema serves SQLite
+ * and PostgreSQL alike.
+ */
+
+/** A PostgreSQL `bigint` comes back as a string, a SQLite integer as a number. */
+type BigIntColumn = ColumnType<number | string, number, number>;
+
+/** The accounts table. */
+export interface AccountsTable {
+  id: string;
+  name: string;
+  /** JSON array of roles. */
+  roles: string;
+  created_at: string;
+}
+
+/** The api_tokens table. */
+export interface ApiTokensTable {
+  id: string;
+  account_id: string;
+  name: string;
+  secret_hash: string;
+  created_at: string;
+}
+
+/** The packages table. */
+export interface PackagesTable {
+  id: string;
+  account_id: string;
+  file_name: string;
+  digest: string;
+  size: BigIntColumn;
+  created_at: string;
+}
+
+/** The package_groups table. */
+export interface PackageGroupsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  platform: string;
+  /** JSON array of OS versions. */
+  os_versions: string;
+  /** JSON array of group packages. */
+  packages: string;
+  created_at: string;
+  deleted_at: string | null;
+}
+
+/** Every name an account ever gave a package group; rows are never deleted. */
+export interface PackageGroupNamesTable {
+  account_id: string;
+  name: string;
+  package_group_id: string;
+}
+
+/** The builds table: one OS build each. */
+export interface BuildsTable {
+  id: string;
+  account_id: string;
+  package_group_id: string;
+  os_version: string;
+  state: string;
+  image_id: string | null;
+  base_image_id: string | null;
+  base_digest: string | null;
+  submitted_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  /** JSON object of phase timings. */
+  phases: string;
+  /** JSON array of findings. */
+  findings: string;
+  internal_error: string | null;
+  attempts: number;
+}
+
+/** The log_lines table. */
+export interface LogLinesTable {
+  build_id: string;
+  seq: number;
+  at: string;
+  stream: string;
+  text: string;
+}
+
+/** The last sequence number handed out per build; its row is the appenders' lock. */
+export interface LogSequencesTable {
+  build_id: string;
+  last_seq: number;
+}
+
+/** The images table. */
+export interface ImagesTable {
+  id: string;
+  account_id: string;
+  kind: string;
+  os_version: string;
+  manifest_digest: string;
+  config_digest: string;
+  /** JSON array of layers. */
+  layers: string;
+  parent_image_id: string | null;
+  sbom_digest: string | null;
+  created_at: string;
+}
+
+/** The base_images table. */
+export interface BaseImagesTable {
+  image_id: string;
+  os_version: string;
+  root_digest: string;
+  /** JSON object describing how the base was made. */
+  recipe: string;
+  created_at: string;
+}
+
+/** The jobs table. */
+export interface JobsTable {
+  id: string;
+  kind: string;
+  /** JSON object. */
+  payload: string;
+  account_id: string | null;
+  state: string;
+  attempts: number;
+  max_attempts: number;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  run_after: string;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The leases table: named, expiring locks. */
+export interface LeasesTable {
+  name: string;
+  owner: string;
+  expires_at: string;
+}
+
+/** Every table of the Goldsmith database. */
+export interface Database {
+  accounts: AccountsTable;
+  api_tokens: ApiTokensTable;
+  packages: PackagesTable;
+  package_groups: PackageGroupsTable;
+  package_group_names: PackageGroupNamesTable;
+  builds: BuildsTable;
+  log_lines: LogLinesTable;
+  log_sequences: LogSequencesTable;
+  images: ImagesTable;
+  base_images: BaseImagesTable;
+  jobs: JobsTable;
+  leases: LeasesTable;
+}

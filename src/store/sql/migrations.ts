@@ -1,0 +1,212 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+import type { Database } from './database-schema.js';
+
+/*
+ * Written with Kysely's schema builder and portable column types only (text,
+ * integer, bigint), so the same migrations build the SQLite and the PostgreSQL
+ * schema. Timestamps are fixed-format ISO-8601 UTC text, so text order is time
+ * order on both engines.
+ */
+
+const initialSchema: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('accounts')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('roles', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('api_tokens')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('secret_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('api_tokens_account_idx')
+      .on('api_tokens')
+      .columns(['account_id', 'created_at'])
+      .execute();
+
+    await db.schema
+      .createTable('packages')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('file_name', 'text', (c) => c.notNull())
+      .addColumn('digest', 'text', (c) => c.notNull())
+      .addColumn('size', 'bigint', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('packages_account_idx')
+      .on('packages')
+      .columns(['account_id', 'created_at'])
+      .execute();
+
+    await db.schema
+      .createTable('package_groups')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('platform', 'text', (c) => c.notNull())
+      .addColumn('os_versions', 'text', (c) => c.notNull())
+      .addColumn('packages', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('deleted_at', 'text')
+      .execute();
+    await db.schema
+      .createIndex('package_groups_account_idx')
+      .on('package_groups')
+      .columns(['account_id', 'created_at'])
+      .execute();
+    await db.schema
+      .createIndex('package_groups_name_idx')
+      .on('package_groups')
+      .columns(['account_id', 'name'])
+      .execute();
+
+    // The name reservation outlives the group: this table is never deleted from.
+    await db.schema
+      .createTable('package_group_names')
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('package_group_id', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('package_group_names_pk', ['account_id', 'name'])
+      .execute();
+
+    await db.schema
+      .createTable('builds')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('package_group_id', 'text', (c) => c.notNull().references('package_groups.id'))
+      .addColumn('os_version', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('image_id', 'text')
+      .addColumn('base_image_id', 'text')
+      .addColumn('base_digest', 'text')
+      .addColumn('submitted_at', 'text', (c) => c.notNull())
+      .addColumn('started_at', 'text')
+      .addColumn('finished_at', 'text')
+      .addColumn('phases', 'text', (c) => c.notNull())
+      .addColumn('findings', 'text', (c) => c.notNull())
+      .addColumn('internal_error', 'text')
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('builds_group_idx')
+      .on('builds')
+      .columns(['package_group_id', 'submitted_at'])
+      .execute();
+
+    await db.schema
+      .createTable('log_lines')
+      .addColumn('build_id', 'text', (c) => c.notNull())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('stream', 'text', (c) => c.notNull())
+      .addColumn('text', 'text', (c) => c.notNull())
+      // Also the last line of defence against two appenders handing out one seq.
+      .addPrimaryKeyConstraint('log_lines_pk', ['build_id', 'seq'])
+      .execute();
+    await db.schema
+      .createIndex('log_lines_stream_idx')
+      .on('log_lines')
+      .columns(['build_id', 'stream', 'seq'])
+      .execute();
+
+    await db.schema
+      .createTable('log_sequences')
+      .addColumn('build_id', 'text', (c) => c.primaryKey())
+      .addColumn('last_seq', 'integer', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('images')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('os_version', 'text', (c) => c.notNull())
+      .addColumn('manifest_digest', 'text', (c) => c.notNull())
+      .addColumn('config_digest', 'text', (c) => c.notNull())
+      .addColumn('layers', 'text', (c) => c.notNull())
+      .addColumn('parent_image_id', 'text')
+      .addColumn('sbom_digest', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('base_images')
+      .addColumn('image_id', 'text', (c) => c.primaryKey().references('images.id'))
+      .addColumn('os_version', 'text', (c) => c.notNull())
+      .addColumn('root_digest', 'text', (c) => c.notNull())
+      .addColumn('recipe', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('base_images_os_idx')
+      .on('base_images')
+      .columns(['os_version', 'created_at'])
+      .execute();
+
+    await db.schema
+      .createTable('jobs')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addColumn('account_id', 'text')
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('max_attempts', 'integer', (c) => c.notNull())
+      .addColumn('lease_owner', 'text')
+      .addColumn('lease_expires_at', 'text')
+      .addColumn('run_after', 'text', (c) => c.notNull())
+      .addColumn('last_error', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('jobs_claim_idx')
+      .on('jobs')
+      .columns(['state', 'kind', 'created_at', 'id'])
+      .execute();
+
+    await db.schema
+      .createTable('leases')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('owner', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
+/** Migrations defined in code, keyed by name; Kysely applies them in name order. */
+const migrations: Readonly<Record<string, Migration>> = {
+  '0001-initial-schema': initialSchema,
+};
+
+/** Hands Kysely the in-code migrations, so no folder is scanned at run time. */
+const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve({ ...migrations }),
+};
+
+/** Brings the database up to the newest schema; already applied migrations are skipped. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    migrationTableName: 'goldsmith_migration',
+    migrationLockTableName: 'goldsmith_migration_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName;
+    throw new Error(`database migration ${failed ?? '(before any migration)'} failed`, {
+      cause: error,
+    });
+  }
+}

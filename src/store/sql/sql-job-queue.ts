@@ -1,0 +1,185 @@
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+
+import type { Job, JobState } from '../../domain/types.js';
+import type { JobQueue, NewJob } from '../store.js';
+import type { Database, JobsTable } from './database-schema.js';
+import { fromJson, toJson } from './json-column.js';
+import type { SqlCapabilities } from './sql-capabilities.js';
+
+/** The durable job queue on Kysely, sharing the store's database. */
+export class SqlJobQueue implements JobQueue {
+  readonly #db: Kysely<Database>;
+  readonly #capabilities: SqlCapabilities;
+
+  constructor(db: Kysely<Database>, capabilities: SqlCapabilities) {
+    this.#db = db;
+    this.#capabilities = capabilities;
+  }
+
+  async enqueue(job: NewJob): Promise<void> {
+    await this.#db
+      .insertInto('jobs')
+      .values({
+        id: job.id,
+        kind: job.kind,
+        payload: toJson(job.payload),
+        account_id: job.accountId,
+        state: 'queued',
+        attempts: 0,
+        max_attempts: job.maxAttempts,
+        lease_owner: null,
+        lease_expires_at: null,
+        run_after: job.runAfter,
+        last_error: null,
+        created_at: job.createdAt,
+        updated_at: job.createdAt,
+      })
+      .execute();
+  }
+
+  /**
+   * Does not look at `maxAttempts`: the worker sees `attempts` on the claimed
+   * job and fails it when it has run out, so a job never sits claimable but
+   * unclaimed forever.
+   */
+  async claim(
+    kinds: readonly string[],
+    owner: string,
+    now: string,
+    leaseUntil: string,
+  ): Promise<Job | undefined> {
+    if (kinds.length === 0) return undefined;
+    const runnable = (eb: ExpressionBuilder<Database, 'jobs'>) =>
+      eb.and([
+        eb('jobs.kind', 'in', kinds),
+        eb.or([
+          eb.and([eb('jobs.state', '=', 'queued'), eb('jobs.run_after', '<=', now)]),
+          eb.and([eb('jobs.state', '=', 'running'), eb('jobs.lease_expires_at', '<', now)]),
+        ]),
+      ]);
+    const oldest = this.#db
+      .selectFrom('jobs')
+      .select('jobs.id')
+      .where(runnable)
+      .orderBy('jobs.created_at')
+      .orderBy('jobs.id')
+      .limit(1)
+      .$if(this.#capabilities.supportsSkipLocked, (qb) => qb.forUpdate().skipLocked());
+    // One statement picks and takes the job. Repeating `runnable` on the
+    // updated row means a claimer that lost a race updates nothing rather than
+    // taking the job a second time.
+    const row = await this.#db
+      .updateTable('jobs')
+      .set((eb) => ({
+        state: 'running',
+        lease_owner: owner,
+        lease_expires_at: leaseUntil,
+        attempts: eb('jobs.attempts', '+', 1),
+        updated_at: now,
+      }))
+      .where('jobs.id', '=', oldest)
+      .where(runnable)
+      .returningAll()
+      .executeTakeFirst();
+    return row === undefined ? undefined : toJob(row);
+  }
+
+  async heartbeat(id: string, owner: string, leaseUntil: string): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('jobs')
+      .set({ lease_expires_at: leaseUntil })
+      .where('id', '=', id)
+      .where('state', '=', 'running')
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Keeps an earlier `lastError` when `error` is not given. */
+  async complete(
+    id: string,
+    owner: string,
+    state: 'done' | 'failed',
+    now: string,
+    error?: string,
+  ): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('jobs')
+      .set({
+        state,
+        lease_owner: null,
+        lease_expires_at: null,
+        updated_at: now,
+        ...(error === undefined ? {} : { last_error: error }),
+      })
+      .where('id', '=', id)
+      .where('state', '=', 'running')
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async release(id: string, owner: string, runAfter: string, error: string): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('jobs')
+      .set({
+        state: 'queued',
+        lease_owner: null,
+        lease_expires_at: null,
+        run_after: runAfter,
+        last_error: error,
+        // The interface gives release no `now`; the wall clock only stamps the row.
+        updated_at: new Date().toISOString(),
+      })
+      .where('id', '=', id)
+      .where('state', '=', 'running')
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async get(id: string): Promise<Job | undefined> {
+    const row = await this.#db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row === undefined ? undefined : toJob(row);
+  }
+
+  /** Every state is present, zero when no job is in it. */
+  async countByState(): Promise<Record<string, number>> {
+    const rows = await this.#db
+      .selectFrom('jobs')
+      .select((eb) => ['state', eb.fn.countAll().as('count')])
+      .groupBy('state')
+      .execute();
+    const counts: Record<JobState, number> = {
+      queued: 0,
+      running: 0,
+      done: 0,
+      failed: 0,
+      cancelled: 0,
+    };
+    for (const row of rows) counts[row.state as JobState] = Number(row.count);
+    return counts;
+  }
+}
+
+function toJob(row: Selectable<JobsTable>): Job {
+  return {
+    id: row.id,
+    kind: row.kind,
+    payload: fromJson<Record<string, unknown>>(row.payload, 'jobs.payload'),
+    accountId: row.account_id,
+    state: row.state as JobState,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    leaseOwner: row.lease_owner,
+    leaseExpiresAt: row.lease_expires_at,
+    runAfter: row.run_after,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,81 @@
+import type { Kysely, Transaction } from 'kysely';
+
+import type {
+  AccountRepository,
+  BaseImageRepository,
+  BuildRepository,
+  ImageRepository,
+  JobQueue,
+  LeaseRepository,
+  LogRepository,
+  PackageGroupRepository,
+  PackageRepository,
+  Store,
+  TokenRepository,
+} from '../store.js';
+import type { Database } from './database-schema.js';
+import { SqlAccountRepository } from './sql-account-repository.js';
+import { SqlBaseImageRepository } from './sql-base-image-repository.js';
+import { SqlBuildRepository } from './sql-build-repository.js';
+import type { SqlCapabilities } from './sql-capabilities.js';
+import { SqlImageRepository } from './sql-image-repository.js';
+import { SqlJobQueue } from './sql-job-queue.js';
+import { SqlLeaseRepository } from './sql-lease-repository.js';
+import { SqlLogRepository } from './sql-log-repository.js';
+import { SqlPackageGroupRepository } from './sql-package-group-repository.js';
+import { SqlPackageRepository } from './sql-package-repository.js';
+import { SqlTokenRepository } from './sql-token-repository.js';
+
+/**
+ * The Store on Kysely, for any engine. `db` is either the database or a
+ * transaction; the engine's differences arrive as `capabilities`.
+ */
+export class SqlStore implements Store {
+  readonly accounts: AccountRepository;
+  readonly tokens: TokenRepository;
+  readonly packages: PackageRepository;
+  readonly packageGroups: PackageGroupRepository;
+  readonly builds: BuildRepository;
+  readonly logs: LogRepository;
+  readonly images: ImageRepository;
+  readonly baseImages: BaseImageRepository;
+  readonly jobs: JobQueue;
+  readonly leases: LeaseRepository;
+  readonly #db: Kysely<Database>;
+  readonly #capabilities: SqlCapabilities;
+
+  constructor(db: Kysely<Database>, capabilities: SqlCapabilities) {
+    this.#db = db;
+    this.#capabilities = capabilities;
+    this.accounts = new SqlAccountRepository(db);
+    this.tokens = new SqlTokenRepository(db);
+    this.packages = new SqlPackageRepository(db);
+    this.packageGroups = new SqlPackageGroupRepository(db);
+    this.builds = new SqlBuildRepository(db);
+    this.logs = new SqlLogRepository(db);
+    this.images = new SqlImageRepository(db);
+    this.baseImages = new SqlBaseImageRepository(db);
+    this.jobs = new SqlJobQueue(db, capabilities);
+    this.leases = new SqlLeaseRepository(db);
+  }
+
+  /**
+   * A transaction-bound store joins its own transaction instead of nesting
+   * one, so an error anywhere rolls back the whole unit. Inside `work`, use
+   * only `tx`: on SQLite the outer store waits for the transaction to end.
+   */
+  async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.#db.isTransaction) return work(this);
+    return this.#db
+      .transaction()
+      .execute((trx: Transaction<Database>) => work(new SqlStore(trx, this.#capabilities)));
+  }
+
+  /** Closes the connections; a transaction-bound store has none of its own to close. */
+  async close(): Promise<void> {
+    if (this.#db.isTransaction) {
+      throw new Error('a transaction-bound store cannot be closed; close the store that began it');
+    }
+    await this.#db.destroy();
+  }
+}

@@ -1,0 +1,162 @@
+import type {
+  Account,
+  ApiToken,
+  BaseImage,
+  BuildPhase,
+  BuildState,
+  Finding,
+  Image,
+  Job,
+  LogLine,
+  OsBuild,
+  PackageGroup,
+  PhaseTiming,
+  StoredPackage,
+} from '../domain/types.js';
+
+/**
+ * The one seam between the domain and a database. Implementations: SQLite
+ * (default, embedded) and PostgreSQL. Every method that reads an account's
+ * resource takes the account id, so scoping cannot be forgotten.
+ */
+export interface Store {
+  readonly accounts: AccountRepository;
+  readonly tokens: TokenRepository;
+  readonly packages: PackageRepository;
+  readonly packageGroups: PackageGroupRepository;
+  readonly builds: BuildRepository;
+  readonly logs: LogRepository;
+  readonly images: ImageRepository;
+  readonly baseImages: BaseImageRepository;
+  readonly jobs: JobQueue;
+  readonly leases: LeaseRepository;
+  /** Runs `work` in one transaction; the store it receives is bound to it. */
+  transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface AccountRepository {
+  insert(account: Account): Promise<void>;
+  get(id: string): Promise<Account | undefined>;
+  list(): Promise<Account[]>;
+  count(): Promise<number>;
+}
+
+export interface TokenRepository {
+  insert(token: ApiToken): Promise<void>;
+  findBySecretHash(secretHash: string): Promise<ApiToken | undefined>;
+  listForAccount(accountId: string): Promise<ApiToken[]>;
+  /** Returns false when no such token of that account existed. */
+  delete(accountId: string, tokenId: string): Promise<boolean>;
+}
+
+export interface PackageRepository {
+  insert(pkg: StoredPackage): Promise<void>;
+  get(accountId: string, id: string): Promise<StoredPackage | undefined>;
+  list(accountId: string): Promise<StoredPackage[]>;
+}
+
+export interface PackageGroupRepository {
+  /**
+   * Reserves `name` for the account forever and inserts the group. Returns
+   * false, inserting nothing, when the name was ever used by that account.
+   */
+  insertReservingName(group: PackageGroup): Promise<boolean>;
+  isNameUsed(accountId: string, name: string): Promise<boolean>;
+  get(accountId: string, id: string): Promise<PackageGroup | undefined>;
+  getByName(accountId: string, name: string): Promise<PackageGroup | undefined>;
+  /** Newest first; deleted groups are left out. */
+  list(accountId: string): Promise<PackageGroup[]>;
+  markDeleted(accountId: string, id: string, at: string): Promise<boolean>;
+}
+
+/** Fields of a build that the pipeline changes as it runs. */
+export interface BuildUpdate {
+  readonly state?: BuildState;
+  readonly imageId?: string | null;
+  readonly baseImageId?: string | null;
+  readonly baseDigest?: string | null;
+  readonly startedAt?: string | null;
+  readonly finishedAt?: string | null;
+  readonly phases?: Readonly<Partial<Record<BuildPhase, PhaseTiming>>>;
+  readonly findings?: readonly Finding[];
+  readonly internalError?: string | null;
+  readonly attempts?: number;
+}
+
+export interface BuildRepository {
+  insert(build: OsBuild): Promise<void>;
+  /** `accountId` null is the pipeline's own, unscoped read. */
+  get(accountId: string | null, id: string): Promise<OsBuild | undefined>;
+  listForGroup(accountId: string, packageGroupId: string): Promise<OsBuild[]>;
+  /** Builds of many groups at once, for listing groups with their states. */
+  listForGroups(accountId: string, packageGroupIds: readonly string[]): Promise<OsBuild[]>;
+  update(id: string, update: BuildUpdate): Promise<OsBuild>;
+}
+
+export interface LogRepository {
+  /** Appends lines; sequence numbers continue from the build's last line. */
+  append(buildId: string, lines: readonly Omit<LogLine, 'seq'>[]): Promise<void>;
+  /** Lines with seq greater than `afterSeq`, oldest first, at most `limit`. */
+  read(buildId: string, afterSeq: number, limit: number): Promise<LogLine[]>;
+  /** The last `count` lines of one stream (or of all streams). */
+  tail(buildId: string, count: number, stream?: LogLine['stream']): Promise<LogLine[]>;
+}
+
+export interface ImageRepository {
+  insert(image: Image): Promise<void>;
+  get(accountId: string | null, id: string): Promise<Image | undefined>;
+}
+
+export interface BaseImageRepository {
+  insert(base: BaseImage): Promise<void>;
+  /** The newest base image of an OS version. */
+  latest(osVersion: string): Promise<BaseImage | undefined>;
+  list(): Promise<BaseImage[]>;
+}
+
+export interface NewJob {
+  readonly id: string;
+  readonly kind: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly accountId: string | null;
+  readonly maxAttempts: number;
+  readonly runAfter: string;
+  readonly createdAt: string;
+}
+
+/** A durable queue with leases: a job whose worker died is claimed again once its lease ends. */
+export interface JobQueue {
+  enqueue(job: NewJob): Promise<void>;
+  /**
+   * Claims the oldest runnable job of the given kinds: queued, or running with
+   * an expired lease. Increments attempts. At most one owner holds a job.
+   */
+  claim(
+    kinds: readonly string[],
+    owner: string,
+    now: string,
+    leaseUntil: string,
+  ): Promise<Job | undefined>;
+  /** Extends the lease; false when the owner no longer holds the job. */
+  heartbeat(id: string, owner: string, leaseUntil: string): Promise<boolean>;
+  /** Ends a job held by `owner`; false when it no longer holds it. */
+  complete(
+    id: string,
+    owner: string,
+    state: 'done' | 'failed',
+    now: string,
+    error?: string,
+  ): Promise<boolean>;
+  /** Gives a held job back to the queue to run again after `runAfter`. */
+  release(id: string, owner: string, runAfter: string, error: string): Promise<boolean>;
+  get(id: string): Promise<Job | undefined>;
+  countByState(): Promise<Record<string, number>>;
+}
+
+/** Named, expiring locks for work that several processes may want to do once. */
+export interface LeaseRepository {
+  /** Takes the lease if it is free, expired, or already held by `owner`. */
+  acquire(name: string, owner: string, now: string, until: string): Promise<boolean>;
+  release(name: string, owner: string): Promise<void>;
+}

@@ -1,0 +1,256 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SandboxCommand, SandboxOutcome, SandboxSession } from '../../src/sandbox/sandbox.js';
+import { SandboxError } from '../../src/sandbox/sandbox.js';
+import { RuncSandbox } from '../../src/sandbox/runc/runc-sandbox.js';
+import { repoRoot, tempDir } from '../support/paths.js';
+import { obtainSharedDebian12 } from '../base-images/shared-debian-root.js';
+
+const execFileAsync = promisify(execFile);
+
+const LIMITS = { memoryBytes: 512 * 1024 * 1024, pids: 256, cpus: 1, wallClockMs: 60_000 };
+const ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root' };
+
+interface Ran extends SandboxOutcome {
+  readonly stdout: string[];
+  readonly stderr: string[];
+}
+
+async function run(
+  session: SandboxSession,
+  script: string,
+  overrides: Partial<Omit<SandboxCommand, 'onLine'>> = {},
+): Promise<Ran> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const outcome = await session.run({
+    argv: ['/bin/sh', '-c', script],
+    env: ENV,
+    cwd: '/',
+    mounts: [],
+    limits: LIMITS,
+    ...overrides,
+    onLine: (stream, text) => (stream === 'stdout' ? stdout : stderr).push(text),
+  });
+  return { ...outcome, stdout, stderr };
+}
+
+function mountInfo(): string {
+  return readFileSync('/proc/self/mountinfo', 'utf8');
+}
+
+describe('RuncSandbox', () => {
+  let baseRoot: string;
+  let stateDir: string;
+  let sandbox: RuncSandbox;
+  let session: SandboxSession;
+  let sessionCount = 0;
+
+  async function prepare(): Promise<SandboxSession> {
+    sessionCount += 1;
+    return sandbox.prepare({
+      id: `test-${process.pid}-${sessionCount}`,
+      lowerDirs: [baseRoot],
+      hostname: 'goldsmith-test',
+    });
+  }
+
+  beforeAll(async () => {
+    baseRoot = (await obtainSharedDebian12()).rootDir;
+    stateDir = tempDir('sandbox');
+    sandbox = new RuncSandbox({ stateDir });
+    session = await prepare();
+  });
+
+  afterAll(async () => {
+    await session?.dispose();
+  });
+
+  it('delivers output lines on their own streams, a partial last line included', async () => {
+    const ran = await run(session, 'echo out1; echo err1 >&2; hostname; echo out2; printf partial');
+    expect(ran.stdout).toEqual(['out1', 'goldsmith-test', 'out2', 'partial']);
+    expect(ran.stderr).toEqual(['err1']);
+    expect(ran).toMatchObject({ exitCode: 0, signal: null, timedOut: false });
+    console.log(`sandbox run, start to exit: ${ran.durationMs} ms`);
+    expect(ran.durationMs).toBeLessThan(1000);
+  });
+
+  it('writes changes to the upper directory only, deletions as whiteouts', async () => {
+    expect(readdirSync(session.upperDir)).toEqual([]);
+    expect(existsSync(path.join(baseRoot, 'etc/motd'))).toBe(true);
+    const ran = await run(session, 'echo made > /srv/made-by-test && rm /etc/motd');
+    expect(ran.exitCode).toBe(0);
+
+    expect(readFileSync(path.join(session.upperDir, 'srv/made-by-test'), 'utf8')).toBe('made\n');
+    expect(readFileSync(path.join(session.rootDir, 'srv/made-by-test'), 'utf8')).toBe('made\n');
+    expect(existsSync(path.join(baseRoot, 'srv/made-by-test'))).toBe(false);
+
+    const whiteout = lstatSync(path.join(session.upperDir, 'etc/motd'));
+    expect(whiteout.isCharacterDevice()).toBe(true);
+    expect(whiteout.rdev).toBe(0);
+    expect(existsSync(path.join(session.rootDir, 'etc/motd'))).toBe(false);
+    expect(existsSync(path.join(baseRoot, 'etc/motd'))).toBe(true);
+  });
+
+  it('reports the exit status', async () => {
+    expect(await run(session, 'exit 3')).toMatchObject({ exitCode: 3, signal: null });
+  });
+
+  it('reports a command that cannot be executed as status 127, not a sandbox failure', async () => {
+    const ran = await run(session, '', { argv: ['/no/such/installer'] });
+    expect(ran.exitCode).toBe(127);
+    expect(ran.stderr.join('\n')).toContain('/no/such/installer');
+  });
+
+  it('gives no stdin and no terminal', async () => {
+    const started = Date.now();
+    const ran = await run(
+      session,
+      'if test -t 0 || test -t 1; then echo tty; else echo no-tty; fi; cat; echo "stdin: $(wc -c)"',
+    );
+    expect(ran.stdout).toEqual(['no-tty', 'stdin: 0']);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('has no network but loopback', async () => {
+    const ran = await run(session, 'ip -o link');
+    expect(ran.exitCode).toBe(0);
+    expect(ran.stdout).toHaveLength(1);
+    expect(ran.stdout[0]).toMatch(/^1: lo: /);
+  });
+
+  it('kills a command at the wall-clock limit', async () => {
+    const ran = await run(session, 'echo sleeping; sleep 600', {
+      limits: { ...LIMITS, wallClockMs: 1000 },
+    });
+    expect(ran).toMatchObject({ timedOut: true, exitCode: null, signal: 'SIGKILL' });
+    expect(ran.stdout).toEqual(['sleeping']);
+    expect(ran.durationMs).toBeGreaterThanOrEqual(1000);
+    expect(ran.durationMs).toBeLessThan(5000);
+    // The session stays usable after a kill.
+    expect((await run(session, 'echo again')).stdout).toEqual(['again']);
+  });
+
+  it('kills a command when its signal aborts', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const ran = await run(session, 'sleep 600', { signal: controller.signal });
+    expect(ran).toMatchObject({ timedOut: false, exitCode: null, signal: 'SIGKILL' });
+    expect(ran.durationMs).toBeLessThan(5000);
+  });
+
+  it('stops a fork loop at the pids limit without harming the host', async () => {
+    const ran = await run(
+      session,
+      'i=0; while [ $i -lt 200 ]; do sleep 61.25 & i=$((i+1)); echo $i; done',
+      { limits: { ...LIMITS, pids: 32 } },
+    );
+    const started = ran.stdout.length;
+    expect(started).toBeGreaterThan(0);
+    expect(started).toBeLessThan(32);
+    expect(ran.exitCode).not.toBe(0);
+    expect(ran.stderr.join('\n')).toMatch(/fork|Resource temporarily unavailable/i);
+    // The sleepers died with the container's PID namespace; the host can still fork.
+    const { stdout } = await execFileAsync('ps', ['-eo', 'args']);
+    expect(stdout).not.toContain('sleep 61.25');
+  });
+
+  it('kills a memory hog at the memory limit', async () => {
+    const ran = await run(session, 'tail /dev/zero', {
+      limits: { ...LIMITS, memoryBytes: 64 * 1024 * 1024 },
+    });
+    expect(ran).toMatchObject({ exitCode: null, signal: 'SIGKILL', timedOut: false });
+  });
+
+  it('bind-mounts host directories, read-only when asked, without leaving mount points', async () => {
+    const hostDir = tempDir('bind');
+    writeFileSync(path.join(hostDir, 'payload.txt'), 'payload\n');
+    const mounts = [
+      { source: hostDir, destination: '/run/goldsmith/packages', readOnly: true },
+      { source: hostDir, destination: '/opt/goldsmith-test/rw', readOnly: false },
+    ];
+    const ran = await run(
+      session,
+      'cat /run/goldsmith/packages/payload.txt; touch /run/goldsmith/packages/x 2>/dev/null || echo read-only; ' +
+        'echo written > /opt/goldsmith-test/rw/out.txt',
+      { mounts },
+    );
+    expect(ran.stdout).toEqual(['payload', 'read-only']);
+    expect(readFileSync(path.join(hostDir, 'out.txt'), 'utf8')).toBe('written\n');
+    expect(existsSync(path.join(session.upperDir, 'opt/goldsmith-test'))).toBe(false);
+    expect(existsSync(path.join(session.upperDir, 'run'))).toBe(false);
+  });
+
+  it('throws SandboxError when the sandbox itself cannot be made', async () => {
+    await expect(
+      sandbox.prepare({ id: 'bad-lower', lowerDirs: ['/nonexistent/root'], hostname: 'x' }),
+    ).rejects.toBeInstanceOf(SandboxError);
+    expect(existsSync(path.join(stateDir, 'bad-lower'))).toBe(false);
+    await expect(
+      sandbox.prepare({ id: '../escape', lowerDirs: [baseRoot], hostname: 'x' }),
+    ).rejects.toBeInstanceOf(SandboxError);
+    // runc refuses a memory limit below what the container needs to start.
+    await expect(
+      run(session, 'true', { limits: { ...LIMITS, memoryBytes: 4096 } }),
+    ).rejects.toBeInstanceOf(SandboxError);
+  });
+
+  it('disposes: unmounts, removes the session directory, and can be called again', async () => {
+    const started = Date.now();
+    const own = await prepare();
+    const sessionDir = path.dirname(own.upperDir);
+    expect(mountInfo()).toContain(sessionDir);
+    const ran = await run(own, 'true');
+    await own.dispose();
+    console.log(
+      `prepare + run /bin/true + dispose: ${Date.now() - started} ms (run ${ran.durationMs} ms)`,
+    );
+    expect(mountInfo()).not.toContain(sessionDir);
+    expect(existsSync(sessionDir)).toBe(false);
+    await own.dispose();
+    await expect(run(own, 'true')).rejects.toBeInstanceOf(SandboxError);
+  });
+
+  it('cleans up a session whose owner process died, and only that one', async () => {
+    const id = `stale-${process.pid}`;
+    const child = spawn(
+      path.join(repoRoot, 'node_modules/.bin/vite-node'),
+      [path.join(repoRoot, 'test/sandbox/stale-session-child.ts'), stateDir, baseRoot, id],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        if (chunk.includes('ready')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`child exited early with ${code}`)));
+    });
+    const sessionDir = path.join(stateDir, id);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('close', resolve));
+    // The container outlived its owner.
+    const runcRoot = path.join(stateDir, '.runc');
+    const { stdout: before } = await execFileAsync('runc', ['--root', runcRoot, 'list', '-q']);
+    expect(before.split('\n')).toContain(id);
+    expect(mountInfo()).toContain(sessionDir);
+
+    const cleaned = await sandbox.cleanupStale();
+    expect(cleaned).toEqual([id]);
+    expect(existsSync(sessionDir)).toBe(false);
+    expect(mountInfo()).not.toContain(sessionDir);
+    const { stdout: after } = await execFileAsync('runc', ['--root', runcRoot, 'list', '-q']);
+    expect(after.split('\n')).not.toContain(id);
+    // This process's own session is alive and untouched.
+    expect((await run(session, 'echo alive')).stdout).toEqual(['alive']);
+  });
+
+  it('treats an old session directory without an owner as stale', async () => {
+    const orphan = path.join(stateDir, 'orphan-without-owner');
+    mkdirSync(path.join(orphan, 'upper'), { recursive: true });
+    await execFileAsync('touch', ['-d', '2 minutes ago', orphan]);
+    expect(await sandbox.cleanupStale()).toEqual(['orphan-without-owner']);
+    expect(existsSync(orphan)).toBe(false);
+  });
+});
