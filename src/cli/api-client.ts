@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 import { DEFAULT_PORT } from '../config/config.js';
 import { loadCredentials } from './credentials.js';
@@ -34,14 +35,19 @@ export class ApiClient {
   /** Sends a JSON request and parses the JSON answer. */
   async request<T>(method: string, route: string, body?: unknown): Promise<T> {
     const response = await this.send(method, route, {
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      ...(body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     });
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
 
   /** Streams a file to `POST /v1/packages`. */
-  async uploadPackage<T>(filePath: string, onProgress?: (sent: number, total: number) => void): Promise<T> {
+  async uploadPackage<T>(
+    filePath: string,
+    onProgress?: (sent: number, total: number) => void,
+  ): Promise<T> {
     const { size } = await stat(filePath);
     let sent = 0;
     const file = createReadStream(filePath);
@@ -49,30 +55,44 @@ export class ApiClient {
       sent += chunk.length;
       onProgress?.(sent, size);
     });
-    const response = await this.send('POST', `/v1/packages?fileName=${encodeURIComponent(path.basename(filePath))}`, {
-      body: Readable.toWeb(file) as ReadableStream,
-      headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-      duplex: 'half',
-    });
+    const response = await this.send(
+      'POST',
+      `/v1/packages?fileName=${encodeURIComponent(path.basename(filePath))}`,
+      {
+        body: Readable.toWeb(file) as ReadableStream,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+        duplex: 'half',
+      },
+    );
     return (await response.json()) as T;
   }
 
   /** A streamed answer, for downloads. */
   async download(route: string): Promise<Readable> {
     const response = await this.send('GET', route, {});
-    if (response.body === null) throw new ApiError(response.status, 'EMPTY_RESPONSE', 'the server sent no body');
-    return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
+    if (response.body === null)
+      throw new ApiError(response.status, 'EMPTY_RESPONSE', 'the server sent no body');
+    return Readable.fromWeb(response.body as WebReadableStream);
   }
 
-  private async send(method: string, route: string, init: RequestInit & { duplex?: 'half' }): Promise<Response> {
+  private async send(
+    method: string,
+    route: string,
+    init: RequestInit & { duplex?: 'half' },
+  ): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.token !== undefined) headers.set('authorization', `Bearer ${this.token}`);
     let response: Response;
     try {
       response = await fetch(new URL(route, this.baseUrl), { ...init, method, headers });
     } catch (error) {
-      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      throw new ApiError(0, 'CONNECTION_FAILED', `cannot reach Goldsmith at ${this.baseUrl}${cause}`);
+      const cause =
+        error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      throw new ApiError(
+        0,
+        'CONNECTION_FAILED',
+        `cannot reach Goldsmith at ${this.baseUrl}${cause}`,
+      );
     }
     if (!response.ok) {
       const text = await response.text();
@@ -82,7 +102,11 @@ export class ApiClient {
       } catch {
         // Not one of our error bodies (a proxy's page, say): show the text.
       }
-      throw new ApiError(response.status, parsed.code ?? `HTTP_${response.status}`, parsed.message ?? text);
+      throw new ApiError(
+        response.status,
+        parsed.code ?? `HTTP_${response.status}`,
+        parsed.message ?? text,
+      );
     }
     return response;
   }

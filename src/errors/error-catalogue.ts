@@ -59,7 +59,8 @@ export const ERROR_CATALOGUE = {
   PACKAGE_TOO_LARGE: {
     status: 413,
     title: 'The package is larger than the configured limit',
-    solution: 'Split the software into several packages, or ask the operator to raise `--max-package-size`.',
+    solution:
+      'Split the software into several packages, or ask the operator to raise `--max-package-size`.',
   },
   INVALID_PACKAGE_GROUP_NAME: {
     status: 400,

@@ -14,7 +14,9 @@ export function renderErrorDocs(): string {
   ];
   for (const [code, entry] of Object.entries(ERROR_CATALOGUE)) {
     const cell = (text: string) => text.replaceAll('|', '\\|');
-    lines.push(`| \`${code}\` | ${entry.status} | ${cell(entry.title)} | ${cell(entry.solution)} |`);
+    lines.push(
+      `| \`${code}\` | ${entry.status} | ${cell(entry.title)} | ${cell(entry.solution)} |`,
+    );
   }
   return lines.join('\n') + '\n';
 }

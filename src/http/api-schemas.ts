@@ -70,7 +70,9 @@ export const BuildSchema = Type.Object(
     submittedAt: Type.String({ format: 'date-time' }),
     startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    phases: Type.Partial(Type.Object(Object.fromEntries(BUILD_PHASES.map((p) => [p, PhaseSchema])))),
+    phases: Type.Partial(
+      Type.Object(Object.fromEntries(BUILD_PHASES.map((p) => [p, PhaseSchema]))),
+    ),
     findings: Type.Array(FindingSchema),
     attempts: Type.Integer(),
     internalError: Type.Union([Type.String(), Type.Null()], {
@@ -104,7 +106,9 @@ export const PackageGroupSchema = Type.Object(
 
 export const CreatePackageGroupBody = Type.Object(
   {
-    name: Type.String({ description: 'Fewer than 100 characters of [A-Za-z0-9_-], unique per account forever.' }),
+    name: Type.String({
+      description: 'Fewer than 100 characters of [A-Za-z0-9_-], unique per account forever.',
+    }),
     platform: literalUnion(PLATFORMS),
     osVersions: Type.Array(Type.String()),
     packages: Type.Array(
@@ -139,7 +143,12 @@ export const ImageSchema = Type.Object(
     manifestDigest: Type.String(),
     configDigest: Type.String(),
     layers: Type.Array(
-      Type.Object({ mediaType: Type.String(), digest: Type.String(), diffId: Type.String(), size: Type.Integer() }),
+      Type.Object({
+        mediaType: Type.String(),
+        digest: Type.String(),
+        diffId: Type.String(),
+        size: Type.Integer(),
+      }),
     ),
     parentImageId: Type.Union([Type.String(), Type.Null()]),
     sbomDigest: Type.Union([Type.String(), Type.Null()]),

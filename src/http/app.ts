@@ -2,7 +2,14 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 
 import type { AppServices } from './app-services.js';
-import { AccountSchema, BuildSchema, ErrorBody, FindingSchema, ImageSchema, PackageGroupSchema } from './api-schemas.js';
+import {
+  AccountSchema,
+  BuildSchema,
+  ErrorBody,
+  FindingSchema,
+  ImageSchema,
+  PackageGroupSchema,
+} from './api-schemas.js';
 import { registerAuthentication } from './auth.js';
 import { registerErrorHandling } from './error-handler.js';
 import { accountsRoutes } from './routes/accounts-routes.js';
@@ -41,7 +48,14 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
       security: [{ bearer: [] }],
     },
   });
-  for (const schema of [ErrorBody, AccountSchema, FindingSchema, BuildSchema, PackageGroupSchema, ImageSchema]) {
+  for (const schema of [
+    ErrorBody,
+    AccountSchema,
+    FindingSchema,
+    BuildSchema,
+    PackageGroupSchema,
+    ImageSchema,
+  ]) {
     app.addSchema(schema);
   }
 

@@ -18,9 +18,11 @@ export function registerAuthentication(app: FastifyInstance, accounts: AccountSe
     const header = request.headers.authorization;
     if (header === undefined) return;
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (match === null) throw new DomainError('UNAUTHENTICATED', 'the Authorization header must be `Bearer <token>`');
+    if (match === null)
+      throw new DomainError('UNAUTHENTICATED', 'the Authorization header must be `Bearer <token>`');
     const account = await accounts.authenticate(match[1]!);
-    if (account === undefined) throw new DomainError('UNAUTHENTICATED', 'the API token is not valid');
+    if (account === undefined)
+      throw new DomainError('UNAUTHENTICATED', 'the API token is not valid');
     request.account = account;
   });
 }
@@ -28,7 +30,8 @@ export function registerAuthentication(app: FastifyInstance, accounts: AccountSe
 /** The caller's account; throws UNAUTHENTICATED without one, FORBIDDEN_ROLE without `role`. */
 export function caller(request: FastifyRequest, role?: Role): Account {
   const account = request.account;
-  if (account === undefined) throw new DomainError('UNAUTHENTICATED', 'send an API token: `Authorization: Bearer <token>`');
+  if (account === undefined)
+    throw new DomainError('UNAUTHENTICATED', 'send an API token: `Authorization: Bearer <token>`');
   if (role !== undefined) requireRole(account, role);
   return account;
 }

@@ -7,7 +7,9 @@ import { ERROR_CATALOGUE } from '../errors/error-catalogue.js';
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | DomainError | Error, request, reply) => {
     if (error instanceof DomainError) {
-      return reply.status(ERROR_CATALOGUE[error.code].status).send({ code: error.code, message: error.message });
+      return reply
+        .status(ERROR_CATALOGUE[error.code].status)
+        .send({ code: error.code, message: error.message });
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation !== undefined) {
@@ -17,7 +19,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.status(413).send({ code: 'PAYLOAD_TOO_LARGE', message: fastifyError.message });
     }
     if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
-      return reply.status(fastifyError.statusCode).send({ code: 'VALIDATION_FAILED', message: fastifyError.message });
+      return reply
+        .status(fastifyError.statusCode)
+        .send({ code: 'VALIDATION_FAILED', message: fastifyError.message });
     }
     request.log.error({ err: error }, 'request failed');
     return reply
@@ -25,6 +29,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
       .send({ code: 'INTERNAL_ERROR', message: `internal error; request id ${request.id}` });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
+    reply
+      .status(404)
+      .send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
   );
 }

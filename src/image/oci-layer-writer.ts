@@ -37,6 +37,7 @@ const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
 const OVERLAY_XATTR_PREFIX = 'trusted.overlay.';
 const READ_CHUNK = 1024 * 1024;
+const BATCH_BYTES = 1024 * 1024;
 
 /**
  * Writes the tree under `dir` as a gzip OCI layer into `blobs` and returns its descriptor
@@ -57,15 +58,16 @@ export async function writeLayer(
   };
   const diffHash = createHash('sha256');
   async function* hashed(): AsyncGenerator<Buffer> {
-    for await (const chunk of tarChunks(context)) {
+    for await (const chunk of coalesce(tarChunks(context))) {
       diffHash.update(chunk);
       yield chunk;
     }
   }
   // Node's gzip header always carries mtime 0 and no file name (like `gzip -n`), so equal
   // tars give equal blobs.
-  const gzip = createGzip({ level: 6 });
-  const piping = pipeline(Readable.from(hashed(), { objectMode: false }), gzip);
+  const gzip = createGzip({ level: 6, chunkSize: BATCH_BYTES });
+  const tar = Readable.from(hashed(), { objectMode: false, highWaterMark: 4 * BATCH_BYTES });
+  const piping = pipeline(tar, gzip);
   const putOptions = options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes };
   const [stored, piped] = await Promise.allSettled([blobs.put(gzip, putOptions), piping]);
   if (stored.status === 'rejected') throw stored.reason;
@@ -78,6 +80,25 @@ export async function writeLayer(
   };
 }
 
+/**
+ * Joins small pieces (headers, small files) into batches of about BATCH_BYTES: each write to
+ * zlib is a round trip to its thread, which dominated the time for trees of many small files.
+ */
+async function* coalesce(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    pending.push(chunk);
+    size += chunk.length;
+    if (size >= BATCH_BYTES) {
+      yield Buffer.concat(pending, size);
+      pending = [];
+      size = 0;
+    }
+  }
+  if (size > 0) yield Buffer.concat(pending, size);
+}
+
 async function* tarChunks(context: LayerContext): AsyncGenerator<Buffer> {
   yield* directoryChunks(context, '');
   // End of archive: two zero blocks (POSIX ustar).
@@ -88,13 +109,15 @@ async function* directoryChunks(context: LayerContext, relDir: string): AsyncGen
   const absDir = path.join(context.root, relDir);
   const rawNames = await readdir(absDir, { encoding: 'buffer' });
   rawNames.sort(Buffer.compare);
-  const children: { name: string; stats: BigIntStats; whiteout: boolean }[] = [];
-  for (const raw of rawNames) {
-    const name = utf8Name(raw, path.join(relDir, raw.toString('utf8')));
-    const stats = await lstat(path.join(absDir, name), { bigint: true });
-    const whiteout = context.overlayWhiteouts && stats.isCharacterDevice() && stats.rdev === 0n;
-    children.push({ name, stats, whiteout });
-  }
+  // All at once: the stats are independent, and one syscall round trip per file adds up.
+  const children = await Promise.all(
+    rawNames.map(async (raw) => {
+      const name = utf8Name(raw, path.join(relDir, raw.toString('utf8')));
+      const stats = await lstat(path.join(absDir, name), { bigint: true });
+      const whiteout = context.overlayWhiteouts && stats.isCharacterDevice() && stats.rdev === 0n;
+      return { name, stats, whiteout };
+    }),
+  );
   // Whiteouts go before their siblings, as the image spec asks of layer writers.
   const ordered = [...children.filter((c) => c.whiteout), ...children.filter((c) => !c.whiteout)];
   for (const child of ordered) {
@@ -170,23 +193,23 @@ async function* entryChunks(
 }
 
 async function* fileContentChunks(absPath: string, stats: BigIntStats): AsyncGenerator<Buffer> {
-  const handle = await open(absPath, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
+  // O_NONBLOCK: should the file have been swapped for a FIFO since lstat, open must not hang.
+  const flags = fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK;
+  const handle = await open(absPath, flags);
   try {
-    const opened = await handle.stat({ bigint: true });
-    if (opened.ino !== stats.ino || opened.size !== stats.size) {
-      throw new Error(`${absPath} changed while the layer was being written`);
-    }
     const size = Number(stats.size);
     let position = 0;
-    while (position < size) {
-      const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, size - position));
+    // One byte more than expected is asked for, so a file that grew is noticed without a stat.
+    while (position <= size) {
+      const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, size - position + 1));
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-      if (bytesRead === 0) throw new Error(`${absPath} shrank while the layer was being written`);
       position += bytesRead;
-      yield buffer.subarray(0, bytesRead);
+      if (position > size) throw new Error(`${absPath} grew while the layer was being written`);
+      if (bytesRead > 0) yield buffer.subarray(0, bytesRead);
+      // A short read of a regular file is its end.
+      if (bytesRead < buffer.length) break;
     }
-    const { bytesRead } = await handle.read(Buffer.alloc(1), 0, 1, size);
-    if (bytesRead > 0) throw new Error(`${absPath} grew while the layer was being written`);
+    if (position < size) throw new Error(`${absPath} shrank while the layer was being written`);
   } finally {
     await handle.close();
   }

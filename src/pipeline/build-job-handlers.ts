@@ -15,7 +15,12 @@ function payloadString(job: Job, key: string): string {
 }
 
 /** Runs OS builds; a build that fails on our side is retried, then goes to Investigating. */
-export function osBuildJobHandler(runner: OsBuildRunner, store: Store, events: EventBus, clock: Clock): JobHandler {
+export function osBuildJobHandler(
+  runner: OsBuildRunner,
+  store: Store,
+  events: EventBus,
+  clock: Clock,
+): JobHandler {
   return {
     run: (job, signal) => runner.run(payloadString(job, 'buildId'), job.attempts, signal),
     async failed(job, error, willRetry) {
@@ -50,7 +55,11 @@ export function baseRefreshJobHandler(bases: BaseImageService, logger: PoolLogge
       const osId = payloadString(job, 'osVersion');
       const os = findOsVersion(osId);
       if (os === undefined) throw new Error(`unknown OS version ${osId}`);
-      await bases.refresh(os, (line) => logger.info({ jobId: job.id, osVersion: osId }, line), signal);
+      await bases.refresh(
+        os,
+        (line) => logger.info({ jobId: job.id, osVersion: osId }, line),
+        signal,
+      );
     },
     async failed(job, error, willRetry) {
       logger.error({ jobId: job.id, err: error, willRetry }, 'base image refresh failed');

@@ -6,7 +6,11 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import type { BaseImageService } from '../base-images/base-image-service.js';
 import { findOsVersion } from '../domain/catalog/os-catalog.js';
 import type { Clock } from '../domain/clock.js';
-import { exitStatusFinding, OUTPUT_TAIL_LINES, timeoutFinding } from '../domain/builds/installer-findings.js';
+import {
+  exitStatusFinding,
+  OUTPUT_TAIL_LINES,
+  timeoutFinding,
+} from '../domain/builds/installer-findings.js';
 import type { BuildPhase, Finding, Image, OsBuild, PhaseTiming } from '../domain/types.js';
 import type { EventBus } from '../events/event-bus.js';
 import { imageIdFromManifestDigest, writeImage } from '../image/oci-image-writer.js';
@@ -46,13 +50,16 @@ export class OsBuildRunner {
     const build = await store.builds.get(null, buildId);
     if (build === undefined) throw new Error(`build ${buildId} does not exist`);
     const group = await store.packageGroups.get(build.accountId, build.packageGroupId);
-    if (group === undefined) throw new Error(`package group ${build.packageGroupId} of build ${buildId} does not exist`);
+    if (group === undefined)
+      throw new Error(`package group ${build.packageGroupId} of build ${buildId} does not exist`);
     const os = findOsVersion(build.osVersion);
-    if (os === undefined) throw new Error(`OS version ${build.osVersion} is no longer in the catalog`);
+    if (os === undefined)
+      throw new Error(`OS version ${build.osVersion} is no longer in the catalog`);
 
     const log = new BuildLogWriter(build.id, store, this.deps.events, clock);
     const tracker = new PhaseTracker(clock);
-    const update = (change: BuildUpdate) => this.update(build, { ...change, phases: tracker.phases });
+    const update = (change: BuildUpdate) =>
+      this.update(build, { ...change, phases: tracker.phases });
     await update({
       state: 'Building',
       attempts: attempt,
@@ -93,7 +100,11 @@ export class OsBuildRunner {
 
       tracker.start('install');
       await update({});
-      const plan = runner.plan({ installerPath: staged.installerPath, packagePaths: staged.packagePaths, os });
+      const plan = runner.plan({
+        installerPath: staged.installerPath,
+        packagePaths: staged.packagePaths,
+        os,
+      });
       log.system(`running ${plan.argv.join(' ')}`);
       const outcome = await session.run({
         argv: plan.argv,
@@ -108,7 +119,11 @@ export class OsBuildRunner {
       tracker.finish('install');
       log.system(
         `installer ended after ${(outcome.durationMs / 1000).toFixed(1)} s: ` +
-          (outcome.timedOut ? 'time limit' : outcome.exitCode !== null ? `exit status ${outcome.exitCode}` : `signal ${outcome.signal}`),
+          (outcome.timedOut
+            ? 'time limit'
+            : outcome.exitCode !== null
+              ? `exit status ${outcome.exitCode}`
+              : `signal ${outcome.signal}`),
       );
       await log.flush();
       if (outcome.timedOut || outcome.exitCode !== 0) {
@@ -137,7 +152,9 @@ export class OsBuildRunner {
         osRelease,
         timestamp: created,
       });
-      const sbomBlob = await this.deps.blobs.put(Readable.from([Buffer.from(JSON.stringify(sbom))]));
+      const sbomBlob = await this.deps.blobs.put(
+        Readable.from([Buffer.from(JSON.stringify(sbom))]),
+      );
       log.system(`inventory: ${inventory.packages.length} dpkg packages`);
       const written = await writeImage(
         {
@@ -174,7 +191,11 @@ export class OsBuildRunner {
       tracker.finish('scan');
       log.system(`image ${image.id} ready`);
       await log.flush();
-      await update({ state: 'Successful', imageId: image.id, finishedAt: clock.now().toISOString() });
+      await update({
+        state: 'Successful',
+        imageId: image.id,
+        finishedAt: clock.now().toISOString(),
+      });
     } finally {
       await log.flush().catch(() => undefined);
       await session?.dispose();
@@ -189,7 +210,11 @@ export class OsBuildRunner {
   ): Promise<void> {
     for (const finding of findings) log.system(`finding ${finding.code}: ${finding.message}`);
     await log.flush();
-    await update({ state: 'IssuesFound', findings, finishedAt: this.deps.clock.now().toISOString() });
+    await update({
+      state: 'IssuesFound',
+      findings,
+      finishedAt: this.deps.clock.now().toISOString(),
+    });
   }
 
   private async update(build: OsBuild, change: BuildUpdate): Promise<void> {
@@ -219,4 +244,3 @@ class PhaseTracker {
     this.phases[phase] = { startedAt: started, finishedAt: this.clock.now().toISOString() };
   }
 }
-

@@ -110,7 +110,9 @@ export class WorkerPool {
 
     if (job.attempts > job.maxAttempts) {
       // Claimed again after its workers died mid-run too often.
-      const error = new Error(`job ${job.id} was interrupted ${job.attempts - 1} times without finishing`);
+      const error = new Error(
+        `job ${job.id} was interrupted ${job.attempts - 1} times without finishing`,
+      );
       await this.giveUp(job, handler, error);
       return;
     }
@@ -118,14 +120,17 @@ export class WorkerPool {
     const controller = new AbortController();
     const onStop = () => controller.abort(this.stopController.signal.reason);
     this.stopController.signal.addEventListener('abort', onStop);
-    const heartbeat = setInterval(() => {
-      store.jobs
-        .heartbeat(job.id, this.owner, isoAfter(clock.now(), leaseMs))
-        .then((held) => {
-          if (!held) controller.abort(new LeaseLostError(`lease of job ${job.id} lost`));
-        })
-        .catch((error: unknown) => logger.error({ ...log, err: error }, 'heartbeat failed'));
-    }, Math.max(250, leaseMs / 3));
+    const heartbeat = setInterval(
+      () => {
+        store.jobs
+          .heartbeat(job.id, this.owner, isoAfter(clock.now(), leaseMs))
+          .then((held) => {
+            if (!held) controller.abort(new LeaseLostError(`lease of job ${job.id} lost`));
+          })
+          .catch((error: unknown) => logger.error({ ...log, err: error }, 'heartbeat failed'));
+      },
+      Math.max(250, leaseMs / 3),
+    );
 
     logger.info(log, 'job started');
     try {
@@ -142,8 +147,15 @@ export class WorkerPool {
         logger.info(log, 'job given back to the queue');
       } else if (job.attempts < job.maxAttempts) {
         logger.error({ ...log, err: error }, 'job attempt failed; retrying');
-        await handler.failed(job, error, true).catch((e: unknown) => logger.error({ ...log, err: e }, 'recording failure'));
-        await store.jobs.release(job.id, this.owner, isoAfter(clock.now(), retryDelayMs), describe(error));
+        await handler
+          .failed(job, error, true)
+          .catch((e: unknown) => logger.error({ ...log, err: e }, 'recording failure'));
+        await store.jobs.release(
+          job.id,
+          this.owner,
+          isoAfter(clock.now(), retryDelayMs),
+          describe(error),
+        );
       } else {
         logger.error({ ...log, err: error }, 'job failed');
         await this.giveUp(job, handler, error);
@@ -156,8 +168,16 @@ export class WorkerPool {
 
   private async giveUp(job: Job, handler: JobHandler, error: unknown): Promise<void> {
     const { store, clock, logger } = this.options;
-    await handler.failed(job, error, false).catch((e: unknown) => logger.error({ jobId: job.id, err: e }, 'recording failure'));
-    await store.jobs.complete(job.id, this.owner, 'failed', clock.now().toISOString(), describe(error));
+    await handler
+      .failed(job, error, false)
+      .catch((e: unknown) => logger.error({ jobId: job.id, err: e }, 'recording failure'));
+    await store.jobs.complete(
+      job.id,
+      this.owner,
+      'failed',
+      clock.now().toISOString(),
+      describe(error),
+    );
   }
 }
 

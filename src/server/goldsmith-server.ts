@@ -48,9 +48,18 @@ export interface StartOptions {
  * The composition root: the one place that picks the store, blob store and
  * sandbox implementations and wires them into the API and the workers.
  */
-export async function startGoldsmith(config: GoldsmithConfig, options: StartOptions = {}): Promise<RunningGoldsmith> {
+export async function startGoldsmith(
+  config: GoldsmithConfig,
+  options: StartOptions = {},
+): Promise<RunningGoldsmith> {
   const clock = options.clock ?? systemClock;
-  for (const dir of [config.dataDir, config.blobDir, config.baseCacheDir, config.sandboxDir, config.stagingDir]) {
+  for (const dir of [
+    config.dataDir,
+    config.blobDir,
+    config.baseCacheDir,
+    config.sandboxDir,
+    config.stagingDir,
+  ]) {
     await mkdir(dir, { recursive: true });
   }
   const store = await openStore(config.database);
@@ -62,21 +71,27 @@ export async function startGoldsmith(config: GoldsmithConfig, options: StartOpti
   const services = {
     accounts,
     packages: new PackageService(store, blobs, clock, config.maxPackageBytes),
-    packageGroups: new PackageGroupService(store, baseImages, events, clock, { jobMaxAttempts: config.jobMaxAttempts }),
+    packageGroups: new PackageGroupService(store, baseImages, events, clock, {
+      jobMaxAttempts: config.jobMaxAttempts,
+    }),
     builds: new BuildService(store),
     images: new ImageService(store, blobs),
     baseImages,
     events,
     clock,
   };
-  const app = await buildApp(services, { version: GOLDSMITH_VERSION, logger: options.logger ?? false });
+  const app = await buildApp(services, {
+    version: GOLDSMITH_VERSION,
+    logger: options.logger ?? false,
+  });
   const bootstrap = await accounts.bootstrap();
 
   let pool: WorkerPool | undefined;
   if (config.workers > 0) {
     const sandbox = new RuncSandbox({ stateDir: config.sandboxDir });
     const cleaned = await sandbox.cleanupStale();
-    if (cleaned.length > 0) app.log.info({ sandboxes: cleaned }, 'removed sandboxes left by a previous run');
+    if (cleaned.length > 0)
+      app.log.info({ sandboxes: cleaned }, 'removed sandboxes left by a previous run');
     const bases = new BaseImageService({
       store,
       blobs,
@@ -84,7 +99,10 @@ export async function startGoldsmith(config: GoldsmithConfig, options: StartOpti
       rootCache: new DebianRootCache(config.baseCacheDir),
       cacheDir: config.baseCacheDir,
       mirrors: () =>
-        resolveDebianMirrors({ archive: config.debianMirror, security: config.debianSecurityMirror }),
+        resolveDebianMirrors({
+          archive: config.debianMirror,
+          security: config.debianSecurityMirror,
+        }),
       clock,
       leaseMs: config.jobLeaseMs,
     });

@@ -191,10 +191,7 @@ describe('findDebianMirrors', () => {
     },
   ];
   it.each(cases)('$name', ({ oneLine, deb822, archive, security }) => {
-    const entries = [
-      ...parseOneLineSources(oneLine ?? ''),
-      ...parseDeb822Sources(deb822 ?? ''),
-    ];
+    const entries = [...parseOneLineSources(oneLine ?? ''), ...parseDeb822Sources(deb822 ?? '')];
     expect(findDebianMirrors(entries)).toEqual({ archive, security });
   });
 });

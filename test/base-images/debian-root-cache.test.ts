@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -74,7 +74,9 @@ describe('DebianRootCache', () => {
     }
     // bookworm is bootstrapped merged-/usr without the usrmerge package (and its perl).
     expect(status).not.toContain('Package: usrmerge\n');
-    expect(readdirSync(path.join(root, 'var/lib/apt/lists')).filter((n) => n.endsWith('_Packages'))).toEqual([]);
+    expect(
+      readdirSync(path.join(root, 'var/lib/apt/lists')).filter((n) => n.endsWith('_Packages')),
+    ).toEqual([]);
     expect(readFileSync(path.join(root, 'etc/hostname'), 'utf8')).toBe('localhost\n');
     const meta: unknown = JSON.parse(readFileSync(path.join(root, '..', 'meta.json'), 'utf8'));
     expect(meta).toMatchObject({ osVersion: 'debian-12', recipeKey: shared.recipeKey });
@@ -93,10 +95,82 @@ describe('DebianRootCache', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  /**
+   * Another process holds the recipe's lock for a while and completes a root under it, as a
+   * concurrent builder does; the marker's createdAt is taken when it is written.
+   */
+  async function completeRootInAnotherProcess(
+    keyDir: string,
+    holdSeconds: number,
+  ): Promise<string> {
+    const rootDir = path.join(keyDir, 'other-process-root');
+    const script =
+      'echo locked; sleep "$2"; mkdir -p "$1/rootfs" && ' +
+      'printf \'{"osVersion":"debian-12","recipeKey":"k","recipe":{},"createdAt":"%s","buildMs":1}\' ' +
+      '"$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" > "$1/meta.json"';
+    const holder = spawn(
+      'flock',
+      [path.join(keyDir, '.lock'), 'sh', '-c', script, 'sh', rootDir, String(holdSeconds)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.once('data', () => resolve());
+      holder.once('exit', (code) => reject(new Error(`lock holder exited with ${code}`)));
+    });
+    return path.join(rootDir, 'rootfs');
+  }
+
+  it('waits for another process that holds the lock and reuses the root it made', async () => {
+    const cacheDir = tempDir('lock-wait');
+    const keyDir = path.join(cacheDir, 'debian-12', recipeKey(debianRecipe(debian12(), mirrors)));
+    mkdirSync(keyDir, { recursive: true });
+    const otherRoot = await completeRootInAnotherProcess(keyDir, 1.5);
+    const started = Date.now();
+    // Any attempt to build would fail: the root must come from the other process.
+    const root = await new DebianRootCache(cacheDir, { mmdebstrapPath: '/bin/false' }).obtain(
+      debian12(),
+      {
+        mirrors,
+        refresh: false,
+        onProgress: () => {},
+      },
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(root).toMatchObject({ rootDir: otherRoot, reused: true });
+  });
+
+  it('refresh builds anew unless a root was completed after the call began', async () => {
+    const cacheDir = tempDir('refresh');
+    const keyDir = path.join(cacheDir, 'debian-12', recipeKey(debianRecipe(debian12(), mirrors)));
+    mkdirSync(keyDir, { recursive: true });
+    const cache = new DebianRootCache(cacheDir, { mmdebstrapPath: '/bin/false' });
+    // A root completed while this refresh waited for the lock is the refreshed root.
+    const fresh = await completeRootInAnotherProcess(keyDir, 1);
+    const refreshed = await cache.obtain(debian12(), {
+      mirrors,
+      refresh: true,
+      onProgress: () => {},
+    });
+    expect(refreshed).toMatchObject({ rootDir: fresh, reused: true });
+    // A later refresh must build (and here fails, as the build tool is /bin/false).
+    await expect(
+      cache.obtain(debian12(), { mirrors, refresh: true, onProgress: () => {} }),
+    ).rejects.toBeInstanceOf(MmdebstrapError);
+    expect(
+      (await cache.obtain(debian12(), { mirrors, refresh: false, onProgress: () => {} })).rootDir,
+    ).toBe(fresh);
+  });
+
   it('fails with mmdebstrap’s complaint for an unreachable mirror and leaves nothing behind', async () => {
     const cacheDir = tempDir('bad-mirror');
     const badMirrors = { archive: 'http://127.0.0.1:9/debian', security: undefined };
-    const keyDir = path.join(cacheDir, 'debian-12', recipeKey(debianRecipe(debian12(), badMirrors)));
+    const keyDir = path.join(
+      cacheDir,
+      'debian-12',
+      recipeKey(debianRecipe(debian12(), badMirrors)),
+    );
     // Leftovers of interrupted builds: a work directory and a root without its marker.
     mkdirSync(path.join(keyDir, '.building-1-1', 'rootfs'), { recursive: true });
     mkdirSync(path.join(keyDir, '2020-01-01T00-00-00.000Z', 'rootfs'), { recursive: true });

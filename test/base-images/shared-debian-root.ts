@@ -22,7 +22,9 @@ export function testMirrors(): Promise<DebianMirrors> {
 }
 
 /** The debian-12 root every test shares: built once per cache, by whichever test asks first. */
-export async function obtainSharedDebian12(onProgress: (line: string) => void = () => {}): Promise<DebianRoot> {
+export async function obtainSharedDebian12(
+  onProgress: (line: string) => void = () => {},
+): Promise<DebianRoot> {
   return new DebianRootCache(testBaseCacheDir).obtain(debian12(), {
     mirrors: await testMirrors(),
     refresh: false,

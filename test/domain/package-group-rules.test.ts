@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
 import { osVersionsFor, type OsVersion } from '../../src/domain/catalog/os-catalog.js';
-import { checkPackageGroup, type PackageGroupDraft } from '../../src/domain/package-groups/package-group-rules.js';
+import {
+  checkPackageGroup,
+  type PackageGroupDraft,
+} from '../../src/domain/package-groups/package-group-rules.js';
 import type { Platform } from '../../src/domain/types.js';
 import type { ErrorCode } from '../../src/errors/error-catalogue.js';
 import { isDomainError } from '../../src/errors/domain-error.js';
@@ -31,7 +34,9 @@ const widerCatalog = {
     platform === 'linux' ? [...osVersionsFor('linux'), rpmOs] : [windowsOs],
 };
 
-function draft(overrides: Partial<PackageGroupDraft> & { installer?: string } = {}): PackageGroupDraft {
+function draft(
+  overrides: Partial<PackageGroupDraft> & { installer?: string } = {},
+): PackageGroupDraft {
   const { installer = 'install.sh', ...rest } = overrides;
   return {
     name: 'acme_agent-2_4_linux_r1',
@@ -105,25 +110,47 @@ describe('package group rules', () => {
     ['agent.rpm', 'INSTALLER_EXTENSION_NOT_ALLOWED'],
     ['setup.run', 'INSTALLER_EXTENSION_NOT_ALLOWED'],
   ];
-  it.each(windowsExtensions)('windows installer %s → %s (with a Windows base)', (installer, expected) => {
-    const windowsDraft = draft({ installer, platform: 'windows', osVersions: ['windows-2022'] });
-    expect(codeOf(() => checkPackageGroup(windowsDraft, widerCatalog))).toBe(expected);
-  });
+  it.each(windowsExtensions)(
+    'windows installer %s → %s (with a Windows base)',
+    (installer, expected) => {
+      const windowsDraft = draft({ installer, platform: 'windows', osVersions: ['windows-2022'] });
+      expect(codeOf(() => checkPackageGroup(windowsDraft, widerCatalog))).toBe(expected);
+    },
+  );
 
   it('refuses a Windows group while no Windows base image is registered', () => {
-    const windowsDraft = draft({ installer: 'setup.msi', platform: 'windows', osVersions: ['windows-2022'] });
-    expect(codeOf(() => checkPackageGroup(windowsDraft, realCatalog))).toBe('PLATFORM_NOT_AVAILABLE');
+    const windowsDraft = draft({
+      installer: 'setup.msi',
+      platform: 'windows',
+      osVersions: ['windows-2022'],
+    });
+    expect(codeOf(() => checkPackageGroup(windowsDraft, realCatalog))).toBe(
+      'PLATFORM_NOT_AVAILABLE',
+    );
   });
 
   it('accepts an .rpm installer only for RPM-based OS versions', () => {
-    expect(codeOf(() => checkPackageGroup(draft({ installer: 'a.rpm', osVersions: ['rhel-9'] }), widerCatalog))).toBe('ok');
     expect(
-      codeOf(() => checkPackageGroup(draft({ installer: 'a.rpm', osVersions: ['rhel-9', 'debian-12'] }), widerCatalog)),
+      codeOf(() =>
+        checkPackageGroup(draft({ installer: 'a.rpm', osVersions: ['rhel-9'] }), widerCatalog),
+      ),
+    ).toBe('ok');
+    expect(
+      codeOf(() =>
+        checkPackageGroup(
+          draft({ installer: 'a.rpm', osVersions: ['rhel-9', 'debian-12'] }),
+          widerCatalog,
+        ),
+      ),
     ).toBe('INSTALLER_INCOMPATIBLE_WITH_OS');
   });
 
   const installerCounts: [string, PackageGroupDraft['packages'], ErrorCode | 'ok'][] = [
-    ['none marked', [{ packageId: 'a', fileName: 'a.sh', installer: false }], 'INSTALLER_NOT_EXACTLY_ONE'],
+    [
+      'none marked',
+      [{ packageId: 'a', fileName: 'a.sh', installer: false }],
+      'INSTALLER_NOT_EXACTLY_ONE',
+    ],
     ['no packages', [], 'INSTALLER_NOT_EXACTLY_ONE'],
     [
       'two marked',

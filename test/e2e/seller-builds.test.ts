@@ -22,7 +22,10 @@ import { repoRoot, tempDir } from '../support/paths.js';
 const run = promisify(execFile);
 
 async function allLogs(account: TestAccount, buildId: string): Promise<LogPage['lines']> {
-  const page = await account.client.request<LogPage>('GET', `/v1/builds/${buildId}/logs?after=0&limit=10000`);
+  const page = await account.client.request<LogPage>(
+    'GET',
+    `/v1/builds/${buildId}/logs?after=0&limit=10000`,
+  );
   return page.lines;
 }
 
@@ -63,8 +66,12 @@ describe('seller builds on Debian, through the real sandbox', () => {
     }
 
     const lines = await allLogs(seller, build.id);
-    expect(lines).toContainEqual(expect.objectContaining({ stream: 'stdout', text: 'installing acme agent' }));
-    expect(lines).toContainEqual(expect.objectContaining({ stream: 'stderr', text: 'a warning on stderr' }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ stream: 'stdout', text: 'installing acme agent' }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({ stream: 'stderr', text: 'a warning on stderr' }),
+    );
     expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i + 1));
     for (const line of lines) expect(Date.parse(line.at)).not.toBeNaN();
 
@@ -75,25 +82,48 @@ describe('seller builds on Debian, through the real sandbox', () => {
     // The image as an OCI archive, checked by skopeo; the top layer holds the change with an OCI whiteout.
     const dir = tempDir('oci');
     const archive = path.join(dir, 'image.tar');
-    await pipeline(await seller.client.download(`/v1/images/${build.imageId}/oci-archive`), createWriteStream(archive));
+    await pipeline(
+      await seller.client.download(`/v1/images/${build.imageId}/oci-archive`),
+      createWriteStream(archive),
+    );
     const { stdout } = await run('skopeo', ['inspect', `oci-archive:${archive}`]);
-    const inspected = JSON.parse(stdout) as { Layers: string[]; Os: string; Architecture: string; Labels: Record<string, string> };
+    const inspected = JSON.parse(stdout) as {
+      Layers: string[];
+      Os: string;
+      Architecture: string;
+      Labels: Record<string, string>;
+    };
     expect(inspected.Os).toBe('linux');
     expect(inspected.Architecture).toBe('amd64');
     expect(inspected.Layers).toEqual(image.layers.map((l) => l.digest));
     expect(inspected.Labels['org.goldsmith.package-group']).toBe('acme_sh_r1');
     await run('tar', ['-xf', archive, '-C', dir]);
-    const topLayer = path.join(dir, 'blobs', 'sha256', image.layers[1]!.digest.replace('sha256:', ''));
+    const topLayer = path.join(
+      dir,
+      'blobs',
+      'sha256',
+      image.layers[1]!.digest.replace('sha256:', ''),
+    );
     const { stdout: listing } = await run('tar', ['-tzf', topLayer]);
-    expect(listing.split('\n')).toEqual(expect.arrayContaining(['opt/acme/VERSION', 'etc/.wh.motd']));
+    expect(listing.split('\n')).toEqual(
+      expect.arrayContaining(['opt/acme/VERSION', 'etc/.wh.motd']),
+    );
     expect(listing).not.toMatch(/^usr\/bin\/dpkg$/m);
 
-    const sbom = JSON.parse(await (await seller.client.download(`/v1/images/${build.imageId}/sbom`)).toArray().then((c) => Buffer.concat(c).toString())) as {
+    const sbom = JSON.parse(
+      await (
+        await seller.client.download(`/v1/images/${build.imageId}/sbom`)
+      )
+        .toArray()
+        .then((c) => Buffer.concat(c).toString()),
+    ) as {
       bomFormat: string;
       components: { name: string }[];
     };
     expect(sbom.bomFormat).toBe('CycloneDX');
-    expect(sbom.components.map((c) => c.name)).toEqual(expect.arrayContaining(['openssh-server', 'curl', 'dpkg']));
+    expect(sbom.components.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['openssh-server', 'curl', 'dpkg']),
+    );
   });
 
   it('installs a .deb with the OS package manager from local files, and its package is in the SBOM', async () => {
@@ -102,14 +132,23 @@ describe('seller builds on Debian, through the real sandbox', () => {
     const group = await waitForGroup(seller.client, submitted.id);
     expect(group.state, JSON.stringify(group.builds[0]?.findings)).toBe('Successful');
     const build = group.builds[0]!;
-    const sbomText = Buffer.concat(await (await seller.client.download(`/v1/images/${build.imageId}/sbom`)).toArray()).toString();
+    const sbomText = Buffer.concat(
+      await (await seller.client.download(`/v1/images/${build.imageId}/sbom`)).toArray(),
+    ).toString();
     const sbom = JSON.parse(sbomText) as { components: { name: string; version: string }[] };
-    expect(sbom.components).toContainEqual(expect.objectContaining({ name: 'hello-goldsmith', version: '1.0.0-1' }));
+    expect(sbom.components).toContainEqual(
+      expect.objectContaining({ name: 'hello-goldsmith', version: '1.0.0-1' }),
+    );
   });
 
   it('builds every OS version of a group', async () => {
     const installer = path.join(repoRoot, 'examples', 'hello-sh', 'install.sh');
-    const submitted = await submitGroup(seller.client, 'acme_two_os_r1', ['debian-12', 'debian-13'], [installer]);
+    const submitted = await submitGroup(
+      seller.client,
+      'acme_two_os_r1',
+      ['debian-12', 'debian-13'],
+      [installer],
+    );
     const group = await waitForGroup(seller.client, submitted.id);
     expect(group.builds.map((b) => [b.osVersion, b.state])).toEqual([
       ['debian-12', 'Successful'],
@@ -123,7 +162,12 @@ describe('seller builds on Debian, through the real sandbox', () => {
 
   it('ends a failing installer in IssuesFound with its exit status and output, and the name stays used', async () => {
     const installer = path.join(repoRoot, 'examples', 'failing', 'install.sh');
-    const submitted = await submitGroup(seller.client, 'acme_failing_r1', ['debian-12'], [installer]);
+    const submitted = await submitGroup(
+      seller.client,
+      'acme_failing_r1',
+      ['debian-12'],
+      [installer],
+    );
     const group = await waitForGroup(seller.client, submitted.id);
     expect(group.state).toBe('IssuesFound');
     const build = group.builds[0]!;
@@ -141,14 +185,19 @@ describe('seller builds on Debian, through the real sandbox', () => {
     );
 
     const again = await writeTempFile('install.sh', '#!/bin/sh\nexit 0\n');
-    expect(await apiErrorOf(submitGroup(seller.client, 'acme_failing_r1', ['debian-12'], [again]))).toEqual({
+    expect(
+      await apiErrorOf(submitGroup(seller.client, 'acme_failing_r1', ['debian-12'], [again])),
+    ).toEqual({
       status: 409,
       code: 'PACKAGE_GROUP_NAME_USED',
     });
   });
 
   it('shows installer output while the build is still running', async () => {
-    const installer = await writeTempFile('install.sh', '#!/bin/sh\necho "step 1 of 2"\nsleep 6\necho "step 2 of 2"\n');
+    const installer = await writeTempFile(
+      'install.sh',
+      '#!/bin/sh\necho "step 1 of 2"\nsleep 6\necho "step 2 of 2"\n',
+    );
     const submitted = await submitGroup(seller.client, 'acme_slow_r1', ['debian-12'], [installer]);
     const buildId = submitted.builds[0]!.id;
     let seenWhileRunning = false;
@@ -168,7 +217,10 @@ describe('seller builds on Debian, through the real sandbox', () => {
   });
 
   it('gives an .exe that is not an ELF executable a finding that says so', async () => {
-    const exe = await writeTempFile('setup.exe', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200)]));
+    const exe = await writeTempFile(
+      'setup.exe',
+      Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200)]),
+    );
     const submitted = await submitGroup(seller.client, 'acme_pe_r1', ['debian-12'], [exe]);
     const group = await waitForGroup(seller.client, submitted.id);
     expect(group.state).toBe('IssuesFound');

@@ -1,5 +1,12 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +40,11 @@ async function buildDeb(
   const name = control['Package'] ?? 'pkg';
   const tree = tempDir(`deb-${name}`);
   mkdirSync(path.join(tree, 'DEBIAN'));
-  const paragraph = Object.entries({ Architecture: 'all', Maintainer: 'Test <t@example.invalid>', ...control })
+  const paragraph = Object.entries({
+    Architecture: 'all',
+    Maintainer: 'Test <t@example.invalid>',
+    ...control,
+  })
     .map(([field, value]) => `${field}: ${value}`)
     .join('\n');
   writeFileSync(path.join(tree, 'DEBIAN', 'control'), `${paragraph}\n`);
@@ -116,7 +127,10 @@ describe('Linux installer runners', () => {
     const dir = tempDir('sh-bash');
     const script = path.join(dir, 'setup.sh');
     // [[ ]] is bash syntax that /bin/sh (dash) rejects.
-    writeFileSync(script, '#!/bin/bash\nif [[ -n "$BASH_VERSION" ]]; then echo "bash $BASH_VERSION"; fi\nexit 4\n');
+    writeFileSync(
+      script,
+      '#!/bin/bash\nif [[ -n "$BASH_VERSION" ]]; then echo "bash $BASH_VERSION"; fi\nexit 4\n',
+    );
     const ran = await install([script], 'setup.sh');
     expect(ran.exitCode).toBe(4);
     expect(ran.output.some((line) => /^stdout: bash 5\./.test(line))).toBe(true);
@@ -147,7 +161,10 @@ describe('Linux installer runners', () => {
 
   it('refuses a Windows .exe with INSTALLER_NOT_ELF', async () => {
     const exe = path.join(tempDir('pe'), 'Setup.exe');
-    writeFileSync(exe, Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), Buffer.alloc(120)]));
+    writeFileSync(
+      exe,
+      Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), Buffer.alloc(120)]),
+    );
     const finding = await findInstallerRunner('linux', 'Setup.exe')?.inspect(exe);
     expect(finding).toMatchObject({
       code: 'INSTALLER_NOT_ELF',
@@ -178,7 +195,8 @@ describe('Linux installer runners', () => {
         'usr/bin/goldsmith-test-app': { content: '#!/bin/sh\necho app\n', mode: 0o755 },
         'etc/goldsmith-test-app.conf': { content: 'setting=1\n' },
         'DEBIAN/postinst': {
-          content: '#!/bin/sh\nset -e\nmkdir -p /var/lib/goldsmith-test-app\necho configured > /var/lib/goldsmith-test-app/state\n',
+          content:
+            '#!/bin/sh\nset -e\nmkdir -p /var/lib/goldsmith-test-app\necho configured > /var/lib/goldsmith-test-app/state\n',
           mode: 0o755,
         },
       },
@@ -191,7 +209,9 @@ describe('Linux installer runners', () => {
     const upper = ran.session.upperDir;
     expect(existsSync(path.join(upper, 'usr/bin/goldsmith-test-app'))).toBe(true);
     expect(existsSync(path.join(upper, 'usr/share/goldsmith-test-lib/lib.txt'))).toBe(true);
-    expect(readFileSync(path.join(upper, 'var/lib/goldsmith-test-app/state'), 'utf8')).toBe('configured\n');
+    expect(readFileSync(path.join(upper, 'var/lib/goldsmith-test-app/state'), 'utf8')).toBe(
+      'configured\n',
+    );
     const status = readFileSync(path.join(ran.session.rootDir, 'var/lib/dpkg/status'), 'utf8');
     for (const pkg of ['goldsmith-test-app', 'goldsmith-test-lib']) {
       expect(status).toMatch(new RegExp(`Package: ${pkg}\\nStatus: install ok installed`));
@@ -210,16 +230,32 @@ describe('Linux installer runners', () => {
     const rpm = findInstallerRunner('linux', 'agent.rpm');
     expect(rpm?.incompatibility(os)).toMatch(/RPM-based/);
     expect(findInstallerRunner('linux', 'agent.deb')?.incompatibility(os)).toBeUndefined();
-    const rhel: OsVersion = { ...os, id: 'rhel-9', name: 'RHEL 9', family: 'rhel', packageFormat: 'rpm' };
+    const rhel: OsVersion = {
+      ...os,
+      id: 'rhel-9',
+      name: 'RHEL 9',
+      family: 'rhel',
+      packageFormat: 'rpm',
+    };
     expect(rpm?.incompatibility(rhel)).toBeUndefined();
-    expect(findInstallerRunner('linux', 'agent.deb')?.incompatibility(rhel)).toMatch(/Debian-based/);
-    const plan = rpm?.plan({ installerPath: '/p/agent.rpm', packagePaths: ['/p/agent.rpm', '/p/dep.rpm', '/p/readme.txt'], os: rhel });
+    expect(findInstallerRunner('linux', 'agent.deb')?.incompatibility(rhel)).toMatch(
+      /Debian-based/,
+    );
+    const plan = rpm?.plan({
+      installerPath: '/p/agent.rpm',
+      packagePaths: ['/p/agent.rpm', '/p/dep.rpm', '/p/readme.txt'],
+      os: rhel,
+    });
     expect(plan?.argv.slice(-2)).toEqual(['/p/agent.rpm', '/p/dep.rpm']);
   });
 
   it('has one runner per Linux installer extension the package group rules allow', () => {
-    const linux = INSTALLER_RUNNERS.filter((runner: InstallerRunner) => runner.platform === 'linux');
-    expect(linux.map((runner) => runner.extension).sort()).toEqual([...INSTALLER_EXTENSIONS.linux].sort());
+    const linux = INSTALLER_RUNNERS.filter(
+      (runner: InstallerRunner) => runner.platform === 'linux',
+    );
+    expect(linux.map((runner) => runner.extension).sort()).toEqual(
+      [...INSTALLER_EXTENSIONS.linux].sort(),
+    );
     expect(findInstallerRunner('linux', 'SETUP.SH')?.extension).toBe('.sh');
     expect(findInstallerRunner('linux', 'notes.txt')).toBeUndefined();
     expect(findOsVersion('debian-12')).toBe(os);

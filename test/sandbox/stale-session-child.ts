@@ -6,7 +6,11 @@ const [stateDir, lowerDir, id] = process.argv.slice(2);
 if (stateDir === undefined || lowerDir === undefined || id === undefined) {
   throw new Error('usage: stale-session-child.ts STATE_DIR LOWER_DIR ID');
 }
-const session = await new RuncSandbox({ stateDir }).prepare({ id, lowerDirs: [lowerDir], hostname: id });
+const session = await new RuncSandbox({ stateDir }).prepare({
+  id,
+  lowerDirs: [lowerDir],
+  hostname: id,
+});
 await session.run({
   argv: ['/bin/sh', '-c', 'echo ready; exec sleep 600'],
   env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },

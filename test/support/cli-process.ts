@@ -39,10 +39,14 @@ export interface ServerProcess {
 /** Starts `goldsmith server` as its own process and waits until it listens. */
 export function startServerProcess(args: string[]): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'server', '--host', '127.0.0.1', '--port', '0', ...args], {
-      env: { ...process.env, GOLDSMITH_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [bin, 'server', '--host', '127.0.0.1', '--port', '0', ...args],
+      {
+        env: { ...process.env, GOLDSMITH_LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     let token: string | undefined;
     const onData = (chunk: Buffer) => {
@@ -68,6 +72,8 @@ export function startServerProcess(args: string[]): Promise<ServerProcess> {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`server exited with ${code} before listening:\n${output}`)),
+    );
   });
 }

@@ -25,7 +25,10 @@ export interface Harness {
 }
 
 /** Starts a real Goldsmith on a free port, sharing the test base image cache. */
-export async function startHarness(input: ConfigInput = {}, operatorToken?: string): Promise<Harness> {
+export async function startHarness(
+  input: ConfigInput = {},
+  operatorToken?: string,
+): Promise<Harness> {
   const dataDir = input.dataDir ?? tempDir('data');
   const config = buildConfig({
     port: 0,
@@ -46,7 +49,11 @@ export async function startHarness(input: ConfigInput = {}, operatorToken?: stri
     url: server.url,
     operator,
     async createAccount(name, roles) {
-      const created = await operator.request<{ accountId: string; token: string }>('POST', '/v1/accounts', { name, roles });
+      const created = await operator.request<{ accountId: string; token: string }>(
+        'POST',
+        '/v1/accounts',
+        { name, roles },
+      );
       return { ...created, client: new ApiClient(server.url, created.token) };
     },
     stop: () => server.stop(),
@@ -54,7 +61,11 @@ export async function startHarness(input: ConfigInput = {}, operatorToken?: stri
 }
 
 /** Writes a file into a fresh directory and returns its path. */
-export async function writeTempFile(name: string, content: string | Buffer, mode = 0o644): Promise<string> {
+export async function writeTempFile(
+  name: string,
+  content: string | Buffer,
+  mode = 0o644,
+): Promise<string> {
   const file = path.join(tempDir('pkg'), name);
   await writeFile(file, content, { mode });
   return file;
@@ -72,27 +83,40 @@ export async function submitGroup(
     const pkg = await client.uploadPackage<StoredPackage>(file);
     packages.push({ packageId: pkg.id, installer: index === 0 });
   }
-  return client.request<PackageGroupView>('POST', '/v1/package-groups', { name, platform: 'linux', osVersions, packages });
+  return client.request<PackageGroupView>('POST', '/v1/package-groups', {
+    name,
+    platform: 'linux',
+    osVersions,
+    packages,
+  });
 }
 
 /** Polls a group until all its builds are final. */
-export async function waitForGroup(client: ApiClient, idOrName: string, timeoutMs = 900_000): Promise<PackageGroupView> {
+export async function waitForGroup(
+  client: ApiClient,
+  idOrName: string,
+  timeoutMs = 900_000,
+): Promise<PackageGroupView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const group = await client.request<PackageGroupView>('GET', `/v1/package-groups/${idOrName}`);
     if (group.builds.every((b) => isFinalState(b.state))) return group;
-    if (Date.now() > deadline) throw new Error(`group ${idOrName} still ${group.state} after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`group ${idOrName} still ${group.state} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
 /** Expects a promise to fail with an API error of this code and status. */
-export async function apiErrorOf(promise: Promise<unknown>): Promise<{ status: number; code: string }> {
+export async function apiErrorOf(
+  promise: Promise<unknown>,
+): Promise<{ status: number; code: string }> {
   try {
     await promise;
   } catch (error) {
     const e = error as { status?: number; code?: string };
-    if (typeof e.status === 'number' && typeof e.code === 'string') return { status: e.status, code: e.code };
+    if (typeof e.status === 'number' && typeof e.code === 'string')
+      return { status: e.status, code: e.code };
     throw error;
   }
   throw new Error('expected the request to fail');

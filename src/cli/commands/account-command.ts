@@ -12,15 +12,21 @@ export function accountCommand(program: Command): void {
     .command('create')
     .description('create an account and print its id and first token')
     .requiredOption('--name <name>', 'display name')
-    .addOption(new Option('--role <role...>', 'one or more roles').choices(ROLES).makeOptionMandatory())
+    .addOption(
+      new Option('--role <role...>', 'one or more roles').choices(ROLES).makeOptionMandatory(),
+    )
     .option('--json', 'print {"accountId": …, "token": …}')
     .action(async (opts: { name: string; role: string[]; json?: boolean }) => {
       const client = await ApiClient.fromEnvironment();
       const roles = opts.role.flatMap((r) => r.split(','));
-      const created = await client.request<{ accountId: string; token: string }>('POST', '/v1/accounts', {
-        name: opts.name,
-        roles,
-      });
+      const created = await client.request<{ accountId: string; token: string }>(
+        'POST',
+        '/v1/accounts',
+        {
+          name: opts.name,
+          roles,
+        },
+      );
       if (opts.json) printJson({ accountId: created.accountId, token: created.token });
       else process.stdout.write(`account id: ${created.accountId}\ntoken: ${created.token}\n`);
     });
@@ -33,7 +39,11 @@ export function accountCommand(program: Command): void {
       const client = await ApiClient.fromEnvironment();
       const { accounts } = await client.request<{ accounts: Account[] }>('GET', '/v1/accounts');
       if (opts.json) printJson(accounts);
-      else printTable(['ID', 'NAME', 'ROLES', 'CREATED'], accounts.map((a) => [a.id, a.name, a.roles.join(','), a.createdAt]));
+      else
+        printTable(
+          ['ID', 'NAME', 'ROLES', 'CREATED'],
+          accounts.map((a) => [a.id, a.name, a.roles.join(','), a.createdAt]),
+        );
     });
 
   account

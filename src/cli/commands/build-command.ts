@@ -28,7 +28,10 @@ export function buildCommand(program: Command): void {
       const client = await ApiClient.fromEnvironment();
       let after = 0;
       for (;;) {
-        const page = await client.request<LogPage>('GET', `/v1/builds/${encodeURIComponent(buildId)}/logs?after=${after}&limit=1000`);
+        const page = await client.request<LogPage>(
+          'GET',
+          `/v1/builds/${encodeURIComponent(buildId)}/logs?after=${after}&limit=1000`,
+        );
         for (const line of page.lines) {
           if (opts.json) process.stdout.write(JSON.stringify(line) + '\n');
           else process.stdout.write(`${line.at} ${line.stream.padEnd(6)} ${line.text}\n`);

@@ -17,11 +17,20 @@ export function catalogCommands(program: Command): void {
     .option('--json', 'JSON output')
     .action(async (opts: { json?: boolean }) => {
       const client = await ApiClient.fromEnvironment();
-      const { osVersions } = await client.request<{ osVersions: OsVersionView[] }>('GET', '/v1/os-versions');
+      const { osVersions } = await client.request<{ osVersions: OsVersionView[] }>(
+        'GET',
+        '/v1/os-versions',
+      );
       if (opts.json) return printJson(osVersions);
       printTable(
         ['ID', 'NAME', 'PLATFORM', 'BASE IMAGE', 'BASE CREATED'],
-        osVersions.map((o) => [o.id, o.name, o.platform, o.baseImageId ?? '(built on first use)', o.baseCreatedAt ?? '-']),
+        osVersions.map((o) => [
+          o.id,
+          o.name,
+          o.platform,
+          o.baseImageId ?? '(built on first use)',
+          o.baseCreatedAt ?? '-',
+        ]),
       );
     });
 
@@ -33,7 +42,10 @@ export function catalogCommands(program: Command): void {
     .argument('<osVersion>', 'e.g. debian-12')
     .action(async (osVersion: string) => {
       const client = await ApiClient.fromEnvironment();
-      const { jobId } = await client.request<{ jobId: string }>('POST', `/v1/base-images/${encodeURIComponent(osVersion)}/refresh`);
+      const { jobId } = await client.request<{ jobId: string }>(
+        'POST',
+        `/v1/base-images/${encodeURIComponent(osVersion)}/refresh`,
+      );
       note(`refresh of ${osVersion} queued as ${jobId}`);
     });
 
@@ -45,7 +57,10 @@ export function catalogCommands(program: Command): void {
     .requiredOption('--output <file>', 'where to write the .tar')
     .action(async (imageId: string, opts: { output: string }) => {
       const client = await ApiClient.fromEnvironment();
-      await pipeline(await client.download(`/v1/images/${encodeURIComponent(imageId)}/oci-archive`), createWriteStream(opts.output));
+      await pipeline(
+        await client.download(`/v1/images/${encodeURIComponent(imageId)}/oci-archive`),
+        createWriteStream(opts.output),
+      );
       note(`wrote ${opts.output}`);
     });
   image
@@ -54,6 +69,9 @@ export function catalogCommands(program: Command): void {
     .argument('<imageId>')
     .action(async (imageId: string) => {
       const client = await ApiClient.fromEnvironment();
-      await pipeline(await client.download(`/v1/images/${encodeURIComponent(imageId)}/sbom`), process.stdout);
+      await pipeline(
+        await client.download(`/v1/images/${encodeURIComponent(imageId)}/sbom`),
+        process.stdout,
+      );
     });
 }

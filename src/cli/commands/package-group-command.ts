@@ -21,36 +21,58 @@ export function packageGroupCommand(program: Command): void {
     .command('create')
     .description('upload the packages and submit a package group; one build per OS version starts')
     .requiredOption('--name <name>', 'unique name: fewer than 100 of [A-Za-z0-9_-]')
-    .addOption(new Option('--platform <platform>', 'OS platform').choices(PLATFORMS).default('linux'))
+    .addOption(
+      new Option('--platform <platform>', 'OS platform').choices(PLATFORMS).default('linux'),
+    )
     .requiredOption('--os <versions>', 'comma-separated OS versions, e.g. debian-12,debian-13')
     .requiredOption('--installer <file>', 'the installer (.sh .run .exe .deb .rpm on Linux)')
     .option('--package <file>', 'another file of the group (repeatable)', collect, [] as string[])
     .option('--wait', 'wait for every build to finish, showing progress')
     .option('--json', 'JSON output')
-    .action(async (opts: { name: string; platform: string; os: string; installer: string; package: string[]; wait?: boolean; json?: boolean }) => {
-      const client = await ApiClient.fromEnvironment();
-      const files = [{ path: opts.installer, installer: true }, ...opts.package.map((p) => ({ path: p, installer: false }))];
-      const packages = [];
-      for (const file of files) {
-        const uploaded = await client.uploadPackage<StoredPackage>(file.path);
-        if (!opts.json) note(`uploaded ${uploaded.fileName} (${uploaded.size} bytes, ${uploaded.digest})`);
-        packages.push({ packageId: uploaded.id, installer: file.installer });
-      }
-      const created = await client.request<PackageGroupView>('POST', '/v1/package-groups', {
-        name: opts.name,
-        platform: opts.platform,
-        osVersions: opts.os.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
-        packages,
-      });
-      if (!opts.json) note(`package group ${created.name} (${created.id}) submitted: ${created.builds.length} build(s)`);
-      if (opts.wait) {
-        const final = await waitForGroup(client, created.id, !opts.json);
-        if (opts.json) printJson(final);
-        else printGroup(final);
-        process.exitCode = WAIT_EXIT_CODES[final.state as keyof typeof WAIT_EXIT_CODES] ?? 1;
-      } else if (opts.json) printJson(created);
-      else printGroup(created);
-    });
+    .action(
+      async (opts: {
+        name: string;
+        platform: string;
+        os: string;
+        installer: string;
+        package: string[];
+        wait?: boolean;
+        json?: boolean;
+      }) => {
+        const client = await ApiClient.fromEnvironment();
+        const files = [
+          { path: opts.installer, installer: true },
+          ...opts.package.map((p) => ({ path: p, installer: false })),
+        ];
+        const packages = [];
+        for (const file of files) {
+          const uploaded = await client.uploadPackage<StoredPackage>(file.path);
+          if (!opts.json)
+            note(`uploaded ${uploaded.fileName} (${uploaded.size} bytes, ${uploaded.digest})`);
+          packages.push({ packageId: uploaded.id, installer: file.installer });
+        }
+        const created = await client.request<PackageGroupView>('POST', '/v1/package-groups', {
+          name: opts.name,
+          platform: opts.platform,
+          osVersions: opts.os
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s.length > 0),
+          packages,
+        });
+        if (!opts.json)
+          note(
+            `package group ${created.name} (${created.id}) submitted: ${created.builds.length} build(s)`,
+          );
+        if (opts.wait) {
+          const final = await waitForGroup(client, created.id, !opts.json);
+          if (opts.json) printJson(final);
+          else printGroup(final);
+          process.exitCode = WAIT_EXIT_CODES[final.state as keyof typeof WAIT_EXIT_CODES] ?? 1;
+        } else if (opts.json) printJson(created);
+        else printGroup(created);
+      },
+    );
 
   group
     .command('list')
@@ -58,7 +80,10 @@ export function packageGroupCommand(program: Command): void {
     .option('--json', 'JSON output')
     .action(async (opts: { json?: boolean }) => {
       const client = await ApiClient.fromEnvironment();
-      const { packageGroups } = await client.request<{ packageGroups: PackageGroupView[] }>('GET', '/v1/package-groups');
+      const { packageGroups } = await client.request<{ packageGroups: PackageGroupView[] }>(
+        'GET',
+        '/v1/package-groups',
+      );
       if (opts.json) return printJson(packageGroups);
       printTable(
         ['NAME', 'ID', 'STATE', 'OS VERSIONS', 'CREATED'],
@@ -73,7 +98,10 @@ export function packageGroupCommand(program: Command): void {
     .option('--json', 'JSON output')
     .action(async (nameOrId: string, opts: { json?: boolean }) => {
       const client = await ApiClient.fromEnvironment();
-      const found = await client.request<PackageGroupView>('GET', `/v1/package-groups/${encodeURIComponent(nameOrId)}`);
+      const found = await client.request<PackageGroupView>(
+        'GET',
+        `/v1/package-groups/${encodeURIComponent(nameOrId)}`,
+      );
       if (opts.json) printJson(found);
       else printGroup(found);
     });
@@ -108,11 +136,18 @@ function currentPhase(build: OsBuild): string {
 }
 
 /** Polls a group until all its builds are final, printing each change of state or phase. */
-async function waitForGroup(client: ApiClient, idOrName: string, progress: boolean): Promise<PackageGroupView> {
+async function waitForGroup(
+  client: ApiClient,
+  idOrName: string,
+  progress: boolean,
+): Promise<PackageGroupView> {
   const seen = new Map<string, string>();
   const started = Date.now();
   for (;;) {
-    const group = await client.request<PackageGroupView>('GET', `/v1/package-groups/${encodeURIComponent(idOrName)}`);
+    const group = await client.request<PackageGroupView>(
+      'GET',
+      `/v1/package-groups/${encodeURIComponent(idOrName)}`,
+    );
     for (const build of group.builds) {
       const status = `${build.state}${currentPhase(build)}`;
       if (progress && seen.get(build.id) !== status) {
@@ -127,17 +162,30 @@ async function waitForGroup(client: ApiClient, idOrName: string, progress: boole
 }
 
 function printGroup(group: PackageGroupView): void {
-  process.stdout.write(`${group.name}  ${group.id}  ${group.state}  (${group.platform}, created ${group.createdAt})\n`);
+  process.stdout.write(
+    `${group.name}  ${group.id}  ${group.state}  (${group.platform}, created ${group.createdAt})\n`,
+  );
   printTable(
     ['OS', 'BUILD', 'STATE', 'IMAGE', 'SUBMITTED', 'FINISHED'],
-    group.builds.map((b) => [b.osVersion, b.id, b.state, b.imageId ?? '-', b.submittedAt, b.finishedAt ?? '-']),
+    group.builds.map((b) => [
+      b.osVersion,
+      b.id,
+      b.state,
+      b.imageId ?? '-',
+      b.submittedAt,
+      b.finishedAt ?? '-',
+    ]),
   );
   for (const build of group.builds) {
     if (build.state === 'Investigating') {
-      process.stdout.write(`\n${build.osVersion}: Investigating since ${build.finishedAt ?? build.submittedAt}; the operators have been told.\n`);
+      process.stdout.write(
+        `\n${build.osVersion}: Investigating since ${build.finishedAt ?? build.submittedAt}; the operators have been told.\n`,
+      );
     }
     for (const finding of build.findings) {
-      process.stdout.write(`\n${build.osVersion}: ${finding.code} (${finding.severity})\n  ${finding.message}\n  What to do: ${finding.remedy}\n`);
+      process.stdout.write(
+        `\n${build.osVersion}: ${finding.code} (${finding.severity})\n  ${finding.message}\n  What to do: ${finding.remedy}\n`,
+      );
       const tail = finding.evidence['outputTail'];
       if (Array.isArray(tail) && tail.length > 0) {
         process.stdout.write('  Output:\n' + tail.map((l) => `    ${String(l)}`).join('\n') + '\n');

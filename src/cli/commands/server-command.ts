@@ -9,20 +9,68 @@ export function serverCommand(program: Command): void {
   program
     .command('server')
     .description('run the Goldsmith server: HTTP API and build workers')
-    .option('--data-dir <dir>', 'where the database, blobs and base images live', process.env['GOLDSMITH_DATA_DIR'] ?? DEFAULT_DATA_DIR)
-    .option('--base-cache <dir>', 'host cache of base image roots (default: DATA_DIR/bases)', process.env['GOLDSMITH_BASE_CACHE'])
+    .option(
+      '--data-dir <dir>',
+      'where the database, blobs and base images live',
+      process.env['GOLDSMITH_DATA_DIR'] ?? DEFAULT_DATA_DIR,
+    )
+    .option(
+      '--base-cache <dir>',
+      'host cache of base image roots (default: DATA_DIR/bases)',
+      process.env['GOLDSMITH_BASE_CACHE'],
+    )
     .option('--port <n>', 'HTTP port', process.env['GOLDSMITH_PORT'] ?? String(DEFAULT_PORT))
     .option('--host <addr>', 'address to listen on', process.env['GOLDSMITH_HOST'] ?? '0.0.0.0')
-    .option('--database <url>', 'sqlite:PATH or postgres://… (default: SQLite in the data directory)', process.env['GOLDSMITH_DATABASE'])
-    .option('--workers <n>', 'concurrent builds in this process (default: number of cores; 0: none)', process.env['GOLDSMITH_WORKERS'])
-    .option('--max-package-size <size>', 'largest package upload, e.g. 500M or 2G', process.env['GOLDSMITH_MAX_PACKAGE_SIZE'] ?? '2G')
-    .option('--build-timeout <seconds>', 'wall-clock limit of one installer run', process.env['GOLDSMITH_BUILD_TIMEOUT'] ?? '3600')
-    .option('--build-memory <size>', 'memory limit of one installer run', process.env['GOLDSMITH_BUILD_MEMORY'] ?? '2G')
-    .option('--build-pids <n>', 'process limit of one installer run', process.env['GOLDSMITH_BUILD_PIDS'] ?? '1024')
-    .option('--build-cpus <n>', 'CPU limit of one installer run, in cores', process.env['GOLDSMITH_BUILD_CPUS'] ?? '1')
-    .option('--job-lease <seconds>', 'how long a build survives its worker going silent before another takes it over', process.env['GOLDSMITH_JOB_LEASE'] ?? '60')
-    .option('--debian-mirror <url>', 'Debian archive for base images (default: from the host’s apt sources)', process.env['GOLDSMITH_DEBIAN_MIRROR'])
-    .option('--debian-security-mirror <url>', 'Debian security archive (default: from the host’s apt sources)', process.env['GOLDSMITH_DEBIAN_SECURITY_MIRROR'])
+    .option(
+      '--database <url>',
+      'sqlite:PATH or postgres://… (default: SQLite in the data directory)',
+      process.env['GOLDSMITH_DATABASE'],
+    )
+    .option(
+      '--workers <n>',
+      'concurrent builds in this process (default: number of cores; 0: none)',
+      process.env['GOLDSMITH_WORKERS'],
+    )
+    .option(
+      '--max-package-size <size>',
+      'largest package upload, e.g. 500M or 2G',
+      process.env['GOLDSMITH_MAX_PACKAGE_SIZE'] ?? '2G',
+    )
+    .option(
+      '--build-timeout <seconds>',
+      'wall-clock limit of one installer run',
+      process.env['GOLDSMITH_BUILD_TIMEOUT'] ?? '3600',
+    )
+    .option(
+      '--build-memory <size>',
+      'memory limit of one installer run',
+      process.env['GOLDSMITH_BUILD_MEMORY'] ?? '2G',
+    )
+    .option(
+      '--build-pids <n>',
+      'process limit of one installer run',
+      process.env['GOLDSMITH_BUILD_PIDS'] ?? '1024',
+    )
+    .option(
+      '--build-cpus <n>',
+      'CPU limit of one installer run, in cores',
+      process.env['GOLDSMITH_BUILD_CPUS'] ?? '1',
+    )
+    .option(
+      '--job-lease <seconds>',
+      'how long a build survives its worker going silent before another takes it over',
+      process.env['GOLDSMITH_JOB_LEASE'] ?? '60',
+    )
+    .option(
+      '--debian-mirror <url>',
+      'Debian archive for base images (default: from the host’s apt sources)',
+      process.env['GOLDSMITH_DEBIAN_MIRROR'],
+    )
+    .option(
+      '--debian-security-mirror <url>',
+      'Debian security archive (default: from the host’s apt sources)',
+      process.env['GOLDSMITH_DEBIAN_SECURITY_MIRROR'],
+    )
     .action(async (opts: Record<string, string | undefined>) => {
       const config = buildConfig({
         dataDir: opts['dataDir'],
@@ -30,7 +78,10 @@ export function serverCommand(program: Command): void {
         port: parseWholeNumber(opts['port'] ?? '', '--port'),
         host: opts['host'],
         database: opts['database'],
-        workers: opts['workers'] === undefined ? undefined : parseWholeNumber(opts['workers'], '--workers'),
+        workers:
+          opts['workers'] === undefined
+            ? undefined
+            : parseWholeNumber(opts['workers'], '--workers'),
         maxPackageBytes: parseSize(opts['maxPackageSize'] ?? '', '--max-package-size'),
         limits: {
           wallClockMs: parseWholeNumber(opts['buildTimeout'] ?? '', '--build-timeout') * 1000,
@@ -42,7 +93,9 @@ export function serverCommand(program: Command): void {
         debianMirror: opts['debianMirror'],
         debianSecurityMirror: opts['debianSecurityMirror'],
       });
-      const server = await startGoldsmith(config, { logger: { level: process.env['GOLDSMITH_LOG_LEVEL'] ?? 'info' } });
+      const server = await startGoldsmith(config, {
+        logger: { level: process.env['GOLDSMITH_LOG_LEVEL'] ?? 'info' },
+      });
       if (server.operatorToken !== undefined) {
         process.stdout.write(`operator token: ${server.operatorToken}\n`);
         process.stdout.write('(shown once: store it, e.g. with `goldsmith login --token …`)\n');

@@ -36,7 +36,8 @@ export class AccountService {
         'account name must be 1-100 letters, digits, spaces or . _ @ -',
       );
     }
-    if (roles.length === 0) throw new DomainError('VALIDATION_FAILED', 'an account needs at least one role');
+    if (roles.length === 0)
+      throw new DomainError('VALIDATION_FAILED', 'an account needs at least one role');
     const account: Account = {
       id: newAccountId(),
       name,
@@ -79,7 +80,8 @@ export class AccountService {
   /** One account by id. */
   async get(accountId: string): Promise<Account> {
     const account = await this.store.accounts.get(accountId);
-    if (account === undefined) throw new DomainError('ACCOUNT_NOT_FOUND', `account ${accountId} does not exist`);
+    if (account === undefined)
+      throw new DomainError('ACCOUNT_NOT_FOUND', `account ${accountId} does not exist`);
     return account;
   }
 

@@ -2,7 +2,12 @@ import { DomainError } from '../../errors/domain-error.js';
 import type { EventBus } from '../../events/event-bus.js';
 import type { Store } from '../../store/store.js';
 import { BASE_REFRESH_JOB } from '../builds/build-jobs.js';
-import { findOsVersion, osVersionsFor, OS_VERSIONS, type OsVersion } from '../catalog/os-catalog.js';
+import {
+  findOsVersion,
+  osVersionsFor,
+  OS_VERSIONS,
+  type OsVersion,
+} from '../catalog/os-catalog.js';
 import type { Clock } from '../clock.js';
 import { newId } from '../ids.js';
 import type { BaseImage, Platform } from '../types.js';
@@ -49,7 +54,8 @@ export class BaseImageCatalog implements CatalogView {
 
   /** Queues a rebuild of an OS version's base from the current archive. Returns the job id. */
   async requestRefresh(osId: string): Promise<string> {
-    if (findOsVersion(osId) === undefined) throw new DomainError('OS_VERSION_UNKNOWN', `no OS version ${osId}`);
+    if (findOsVersion(osId) === undefined)
+      throw new DomainError('OS_VERSION_UNKNOWN', `no OS version ${osId}`);
     const now = this.clock.now().toISOString();
     const id = newId('job');
     await this.store.jobs.enqueue({

@@ -8,7 +8,11 @@ function outputTail(lines: readonly LogLine[]): string[] {
 }
 
 /** The installer exited with a status other than 0. */
-export function exitStatusFinding(exitCode: number | null, signal: string | null, tail: readonly LogLine[]): Finding {
+export function exitStatusFinding(
+  exitCode: number | null,
+  signal: string | null,
+  tail: readonly LogLine[],
+): Finding {
   const how = exitCode !== null ? `exit status ${exitCode}` : `signal ${signal ?? 'unknown'}`;
   return {
     code: 'INSTALLER_EXIT_STATUS',

@@ -26,7 +26,8 @@ export class ImageService {
   /** The image's SBOM (CycloneDX JSON). */
   async sbom(viewer: Account, imageId: string): Promise<Readable> {
     const image = await this.get(viewer, imageId);
-    if (image.sbomDigest === null) throw new DomainError('IMAGE_NOT_FOUND', `image ${imageId} has no SBOM`);
+    if (image.sbomDigest === null)
+      throw new DomainError('IMAGE_NOT_FOUND', `image ${imageId} has no SBOM`);
     return this.blobs.get(image.sbomDigest as Digest);
   }
 

@@ -68,12 +68,18 @@ export function checkPackageGroup(draft: PackageGroupDraft, catalog: CatalogView
   }
 
   if (draft.packages.length === 0) {
-    throw new DomainError('INSTALLER_NOT_EXACTLY_ONE', 'a package group needs at least one package, its installer');
+    throw new DomainError(
+      'INSTALLER_NOT_EXACTLY_ONE',
+      'a package group needs at least one package, its installer',
+    );
   }
   const ids = new Set(draft.packages.map((p) => p.packageId));
   const names = new Set(draft.packages.map((p) => p.fileName));
   if (ids.size !== draft.packages.length || names.size !== draft.packages.length) {
-    throw new DomainError('DUPLICATE_PACKAGE', 'each package and each file name may appear once in a group');
+    throw new DomainError(
+      'DUPLICATE_PACKAGE',
+      'each package and each file name may appear once in a group',
+    );
   }
 
   const installers = draft.packages.filter((p) => p.installer);
@@ -114,7 +120,10 @@ export function checkPackageGroup(draft: PackageGroupDraft, catalog: CatalogView
   for (const os of chosen) {
     const reason = runner?.incompatibility(os);
     if (reason !== undefined) {
-      throw new DomainError('INSTALLER_INCOMPATIBLE_WITH_OS', `${installer.fileName} on ${os.id}: ${reason}`);
+      throw new DomainError(
+        'INSTALLER_INCOMPATIBLE_WITH_OS',
+        `${installer.fileName} on ${os.id}: ${reason}`,
+      );
     }
   }
   return chosen;

@@ -40,7 +40,8 @@ export class PackageGroupService {
     const packages = await Promise.all(
       input.packages.map(async (ref) => {
         const pkg = await this.store.packages.get(accountId, ref.packageId);
-        if (pkg === undefined) throw new DomainError('PACKAGE_NOT_FOUND', `package ${ref.packageId} not found`);
+        if (pkg === undefined)
+          throw new DomainError('PACKAGE_NOT_FOUND', `package ${ref.packageId} not found`);
         return { ...pkg, installer: ref.installer };
       }),
     );
@@ -49,7 +50,11 @@ export class PackageGroupService {
         name: input.name,
         platform: input.platform,
         osVersions: input.osVersions,
-        packages: packages.map((p) => ({ packageId: p.id, fileName: p.fileName, installer: p.installer })),
+        packages: packages.map((p) => ({
+          packageId: p.id,
+          fileName: p.fileName,
+          installer: p.installer,
+        })),
       },
       this.catalog,
     );
@@ -118,7 +123,12 @@ export class PackageGroupService {
       accountId,
       groups.map((g) => g.id),
     );
-    return groups.map((group) => withBuilds(group, builds.filter((b) => b.packageGroupId === group.id)));
+    return groups.map((group) =>
+      withBuilds(
+        group,
+        builds.filter((b) => b.packageGroupId === group.id),
+      ),
+    );
   }
 
   /** One group by id or name; another account's group is not found. */
@@ -136,13 +146,18 @@ export class PackageGroupService {
   async delete(accountId: string, idOrName: string): Promise<void> {
     const group = await this.get(accountId, idOrName);
     if (!group.builds.every((b) => isFinalState(b.state))) {
-      throw new DomainError('PACKAGE_GROUP_BUSY', `package group ${group.name} still has builds in progress`);
+      throw new DomainError(
+        'PACKAGE_GROUP_BUSY',
+        `package group ${group.name} still has builds in progress`,
+      );
     }
     await this.store.packageGroups.markDeleted(accountId, group.id, this.clock.now().toISOString());
   }
 }
 
 function withBuilds(group: PackageGroup, builds: OsBuild[]): PackageGroupView {
-  const ordered = [...builds].sort((a, b) => group.osVersions.indexOf(a.osVersion) - group.osVersions.indexOf(b.osVersion));
+  const ordered = [...builds].sort(
+    (a, b) => group.osVersions.indexOf(a.osVersion) - group.osVersions.indexOf(b.osVersion),
+  );
   return { ...group, state: deriveGroupState(ordered), builds: ordered };
 }

@@ -27,7 +27,10 @@ export class PackageService {
   async upload(accountId: string, fileName: string, body: Readable): Promise<StoredPackage> {
     if (!isValidPackageFileName(fileName)) {
       body.resume();
-      throw new DomainError('INVALID_PACKAGE_FILE_NAME', `"${fileName}" is not an allowed file name`);
+      throw new DomainError(
+        'INVALID_PACKAGE_FILE_NAME',
+        `"${fileName}" is not an allowed file name`,
+      );
     }
     let info;
     try {

@@ -15,10 +15,20 @@ export function accountsRoutes(app: TypedApp, services: AppServices): void {
         tags: ['accounts'],
         summary: 'Create an account with a first API token (operators)',
         body: Type.Object(
-          { name: Type.String(), roles: Type.Array(RoleSchema, { minItems: 1, maxItems: ROLES.length }) },
+          {
+            name: Type.String(),
+            roles: Type.Array(RoleSchema, { minItems: 1, maxItems: ROLES.length }),
+          },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ account: AccountSchema, accountId: Type.String(), tokenId: Type.String(), token: Type.String() }) },
+        response: {
+          201: Type.Object({
+            account: AccountSchema,
+            accountId: Type.String(),
+            tokenId: Type.String(),
+            token: Type.String(),
+          }),
+        },
       },
     },
     async (request, reply) => {
@@ -30,7 +40,13 @@ export function accountsRoutes(app: TypedApp, services: AppServices): void {
 
   app.get(
     '/v1/accounts',
-    { schema: { tags: ['accounts'], summary: 'List accounts (operators)', response: { 200: Type.Object({ accounts: Type.Array(AccountSchema) }) } } },
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'List accounts (operators)',
+        response: { 200: Type.Object({ accounts: Type.Array(AccountSchema) }) },
+      },
+    },
     async (request) => {
       caller(request, 'operator');
       return { accounts: await services.accounts.list() };
@@ -39,7 +55,13 @@ export function accountsRoutes(app: TypedApp, services: AppServices): void {
 
   app.get(
     '/v1/accounts/me',
-    { schema: { tags: ['accounts'], summary: 'The calling account', response: { 200: AccountSchema } } },
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'The calling account',
+        response: { 200: AccountSchema },
+      },
+    },
     async (request) => caller(request),
   );
 
@@ -50,7 +72,10 @@ export function accountsRoutes(app: TypedApp, services: AppServices): void {
         tags: ['accounts'],
         summary: 'Issue another API token (operators for any account, others for their own)',
         params: Type.Object({ accountId: Type.String() }),
-        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 100 }) },
+          { additionalProperties: false },
+        ),
         response: { 201: IssuedTokenSchema },
       },
     },

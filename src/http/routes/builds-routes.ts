@@ -15,7 +15,14 @@ export function buildsRoutes(app: TypedApp, services: AppServices): void {
 
   app.get(
     '/v1/builds/:buildId',
-    { schema: { tags: ['builds'], summary: 'One OS build with its findings', params, response: { 200: BuildSchema } } },
+    {
+      schema: {
+        tags: ['builds'],
+        summary: 'One OS build with its findings',
+        params,
+        response: { 200: BuildSchema },
+      },
+    },
     async (request) => services.builds.get(caller(request), request.params.buildId),
   );
 
@@ -27,14 +34,23 @@ export function buildsRoutes(app: TypedApp, services: AppServices): void {
         summary: 'Installer output, line by line with timestamps; readable while the build runs',
         params,
         querystring: Type.Object({
-          after: Type.Integer({ minimum: 0, default: 0, description: 'Return lines after this seq' }),
+          after: Type.Integer({
+            minimum: 0,
+            default: 0,
+            description: 'Return lines after this seq',
+          }),
           limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
         }),
         response: { 200: LogPageSchema },
       },
     },
     async (request) =>
-      services.builds.logs(caller(request), request.params.buildId, request.query.after, request.query.limit),
+      services.builds.logs(
+        caller(request),
+        request.params.buildId,
+        request.query.after,
+        request.query.limit,
+      ),
   );
 
   app.get(
@@ -61,7 +77,8 @@ export function buildsRoutes(app: TypedApp, services: AppServices): void {
       let lastState = '';
       let busy = false;
       let closed = false;
-      const send = (event: string, data: unknown) => out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      const send = (event: string, data: unknown) =>
+        out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       const finish = () => {
         if (closed) return;
         closed = true;
@@ -92,7 +109,11 @@ export function buildsRoutes(app: TypedApp, services: AppServices): void {
         }
       };
       const unsubscribe = services.events.subscribe((event) => {
-        if ((event.type === 'build.log' || event.type === 'build.updated') && event.buildId === build.id) void pump();
+        if (
+          (event.type === 'build.log' || event.type === 'build.updated') &&
+          event.buildId === build.id
+        )
+          void pump();
       });
       const timer = setInterval(() => void pump(), LIVE_POLL_MS);
       request.raw.on('close', finish);

@@ -26,7 +26,13 @@ export function imagesRoutes(app: TypedApp, services: AppServices): void {
 
   app.get(
     '/v1/images/:imageId/oci-archive',
-    { schema: { tags: ['images'], summary: 'The image as an OCI archive (tar of an OCI layout)', params } },
+    {
+      schema: {
+        tags: ['images'],
+        summary: 'The image as an OCI archive (tar of an OCI layout)',
+        params,
+      },
+    },
     async (request, reply) => {
       const { imageId } = request.params;
       const stream = await services.images.ociArchive(caller(request), imageId);

@@ -15,7 +15,9 @@ function present(group: PackageGroupView, viewer: Account): PackageGroupView {
 
 /** A seller's package groups, each with its derived state and OS builds. */
 export function packageGroupsRoutes(app: TypedApp, services: AppServices): void {
-  const idParams = Type.Object({ idOrName: Type.String({ description: 'Package group id or name' }) });
+  const idParams = Type.Object({
+    idOrName: Type.String({ description: 'Package group id or name' }),
+  });
 
   app.post(
     '/v1/package-groups',
@@ -62,7 +64,10 @@ export function packageGroupsRoutes(app: TypedApp, services: AppServices): void 
     },
     async (request) => {
       const account = caller(request, 'seller');
-      return present(await services.packageGroups.get(account.id, request.params.idOrName), account);
+      return present(
+        await services.packageGroups.get(account.id, request.params.idOrName),
+        account,
+      );
     },
   );
 

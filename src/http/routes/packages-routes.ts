@@ -10,7 +10,9 @@ import type { TypedApp } from '../typed-app.js';
 /** Package uploads: the body is the file itself, streamed to the blob store. */
 export function packagesRoutes(app: TypedApp, services: AppServices): void {
   // Leave octet-stream bodies unparsed so uploads stream instead of buffering.
-  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+  app.addContentTypeParser('application/octet-stream', (_request, payload, done) =>
+    done(null, payload),
+  );
 
   app.post(
     '/v1/packages',
@@ -19,7 +21,9 @@ export function packagesRoutes(app: TypedApp, services: AppServices): void {
       schema: {
         tags: ['packages'],
         summary: 'Upload a package file (body: the file, Content-Type: application/octet-stream)',
-        querystring: Type.Object({ fileName: Type.String({ description: 'The file name, e.g. install.sh' }) }),
+        querystring: Type.Object({
+          fileName: Type.String({ description: 'The file name, e.g. install.sh' }),
+        }),
         response: { 201: PackageSchema },
       },
     },
@@ -33,7 +37,13 @@ export function packagesRoutes(app: TypedApp, services: AppServices): void {
 
   app.get(
     '/v1/packages',
-    { schema: { tags: ['packages'], summary: 'List the account’s packages', response: { 200: Type.Object({ packages: Type.Array(PackageSchema) }) } } },
+    {
+      schema: {
+        tags: ['packages'],
+        summary: 'List the account’s packages',
+        response: { 200: Type.Object({ packages: Type.Array(PackageSchema) }) },
+      },
+    },
     async (request) => ({ packages: await services.packages.list(caller(request, 'seller').id) }),
   );
 
@@ -47,6 +57,7 @@ export function packagesRoutes(app: TypedApp, services: AppServices): void {
         response: { 200: PackageSchema },
       },
     },
-    async (request) => services.packages.get(caller(request, 'seller').id, request.params.packageId),
+    async (request) =>
+      services.packages.get(caller(request, 'seller').id, request.params.packageId),
   );
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { HostToolError, runHostTool } from './host-tool.js';
 
@@ -41,6 +42,9 @@ export class RuncCli {
 
   /** Kills and deletes the container (and its cgroup); nothing when it does not exist. */
   async deleteForce(id: string): Promise<void> {
+    // `runc run` in the foreground deletes its container itself; runc keeps a container's state
+    // in `<root>/<id>`, so its absence saves spawning runc on every run and dispose.
+    if (!(await pathExists(path.join(this.root, id)))) return;
     try {
       await runHostTool(this.runcPath, [...this.global(), 'delete', '--force', id]);
     } catch (error) {
@@ -91,4 +95,13 @@ export async function runcLogErrors(logFile: string): Promise<string[]> {
     }
   }
   return errors;
+}
+
+async function pathExists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
