@@ -13,6 +13,7 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import type { ImageLayer } from '../domain/types.js';
 import { OCI_LAYER_GZIP_MEDIA_TYPE } from './oci-types.js';
 
+/** How extractLayer treats what the target already holds. */
 export interface ExtractLayerOptions {
   /**
    * Apply `.wh.<name>` and `.wh..wh..opq` to what `targetDir` already holds (the layers below)
@@ -78,10 +79,14 @@ export async function extractLayer(
   if (!isDigest(layer.digest)) throw new Error(`layer digest is malformed: ${layer.digest}`);
   const applyWhiteouts = options.applyWhiteouts ?? false;
   await mkdir(targetDir, { recursive: true });
+  // Into an empty directory (a fresh base root) nothing below can conflict or be whited out.
+  const lowerExists = (await readdir(targetDir)).length > 0;
   const plan = await planLayer(await blobs.get(layer.digest), layer.diffId, applyWhiteouts);
-  await checkAgainstTarget(plan, targetDir);
-  await clearReplacedPaths(plan, targetDir);
-  if (applyWhiteouts) {
+  if (lowerExists) {
+    await checkAgainstTarget(plan, targetDir);
+    await clearReplacedPaths(plan, targetDir);
+  }
+  if (lowerExists && applyWhiteouts) {
     for (const removed of plan.whiteouts) await removeBelowRealDirs(targetDir, removed);
     for (const dir of plan.opaqueDirs) await clearDirectory(targetDir, dir);
   }
@@ -128,11 +133,9 @@ async function planLayer(
           }
           whiteouts.push(parent === '.' ? hidden : `${parent}/${hidden}`);
         }
-        checkParentsInLayer(entries, entryPath, rawName);
         continue;
       }
       if (entries.has(entryPath)) throw new UnsafeLayerEntryError(rawName, 'duplicate entry');
-      checkParentsInLayer(entries, entryPath, rawName);
       if (type === 'link') {
         const target = normalizeEntryPath(header.linkname ?? '');
         const linked = entries.get(target);
@@ -151,7 +154,9 @@ async function planLayer(
   if (fed.status === 'rejected') throw fed.reason;
   const actual = `sha256:${diffHash.digest('hex')}`;
   if (actual !== diffId) throw new Error(`layer tar has diffId ${actual}, expected ${diffId}`);
-  return { entries, whiteouts, opaqueDirs };
+  const plan = { entries, whiteouts, opaqueDirs };
+  checkAncestorsInLayer(plan);
+  return plan;
 }
 
 /** Relative, slash-separated, without `.` or empty components; refuses what could escape. */
@@ -188,33 +193,37 @@ function entryType(header: Header, rawName: string): EntryType {
   }
 }
 
-/** Within the layer, every ancestor that the layer itself defines must be a directory. */
-function checkParentsInLayer(
-  entries: ReadonlyMap<string, LayerEntry>,
-  entryPath: string,
-  rawName: string,
-): void {
-  for (const ancestor of ancestors(entryPath)) {
-    const defined = entries.get(ancestor);
-    if (defined !== undefined && defined.type !== 'directory') {
-      throw new UnsafeLayerEntryError(rawName, `goes through ${ancestor}, a ${defined.type}`);
+/**
+ * Every ancestor that the layer itself defines, before or after the entry, must be a
+ * directory: a symlink (or a hardlink to one) there would let tar write through it.
+ */
+function checkAncestorsInLayer(plan: LayerPlan): void {
+  for (const { entryPath, dirs } of ancestorChecks(plan)) {
+    for (const dir of dirs) {
+      const defined = plan.entries.get(dir);
+      if (defined !== undefined && defined.type !== 'directory') {
+        throw new UnsafeLayerEntryError(entryPath, `goes through ${dir}, a ${defined.type}`);
+      }
     }
   }
+}
+
+/** The directories each entry, whiteout and opaque marker needs to be real directories. */
+function ancestorChecks(plan: LayerPlan): { entryPath: string; dirs: string[] }[] {
+  return [
+    ...[...plan.entries.keys(), ...plan.whiteouts].map((p) => ({
+      entryPath: p,
+      dirs: ancestors(p),
+    })),
+    ...plan.opaqueDirs.map((d) => ({ entryPath: d, dirs: d === '' ? [] : [...ancestors(d), d] })),
+  ];
 }
 
 /** Ancestors the layer does not define must already be real directories (or absent) on disk. */
 async function checkAgainstTarget(plan: LayerPlan, targetDir: string): Promise<void> {
   const known = new Map<string, 'directory' | 'absent' | 'other'>();
-  const checks = [
-    ...[...plan.entries.keys(), ...plan.whiteouts].map((p) => ({
-      entryPath: p,
-      dirs: ancestors(p),
-    })),
-    ...plan.opaqueDirs.map((d) => ({ entryPath: d, dirs: [...ancestors(d), d] })),
-  ];
-  for (const { entryPath, dirs } of checks) {
+  for (const { entryPath, dirs } of ancestorChecks(plan)) {
     for (const ancestor of dirs) {
-      if (ancestor === '') continue;
       if (plan.entries.get(ancestor)?.type === 'directory') continue;
       let kind = known.get(ancestor);
       if (kind === undefined) {

@@ -11,6 +11,7 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import type { ImageLayer } from '../domain/types.js';
 import { OCI_LAYER_GZIP_MEDIA_TYPE } from './oci-types.js';
 
+/** How writeLayer turns a directory into a layer. */
 export interface WriteLayerOptions {
   /** Turn overlayfs whiteouts (0/0 character devices) and opaque directories into OCI whiteouts. */
   readonly overlayWhiteouts?: boolean;
@@ -143,6 +144,7 @@ async function* entryChunks(
   stats: BigIntStats,
 ): AsyncGenerator<Buffer> {
   const absPath = path.join(context.root, rel);
+  if (context.overlayWhiteouts) refuseOverlayIndirection(rel, context.xattrs.get(rel));
   const base = {
     ...ownership(stats, context),
     mode: Number(stats.mode) & 0o7777,
@@ -252,6 +254,20 @@ function isOpaque(xattrs: Xattrs | undefined): boolean {
   // Only "y" means opaque; since Linux 6.7 "x" marks a directory holding xwhiteouts instead.
   const value = xattrs?.find(([name]) => name === `${OVERLAY_XATTR_PREFIX}opaque`)?.[1];
   return value !== undefined && value.equals(Buffer.from('y'));
+}
+
+/**
+ * With redirect_dir or metacopy on, an upper entry is a pointer into the lower layers rather
+ * than the file itself; such a layer would be silently wrong, so it is refused.
+ */
+function refuseOverlayIndirection(rel: string, xattrs: Xattrs | undefined): void {
+  for (const [name] of xattrs ?? []) {
+    if (name === `${OVERLAY_XATTR_PREFIX}redirect` || name === `${OVERLAY_XATTR_PREFIX}metacopy`) {
+      throw new Error(
+        `${rel} carries ${name}: mount the overlay with redirect_dir=off,metacopy=off`,
+      );
+    }
+  }
 }
 
 /** overlayfs bookkeeping (origin, impure, opaque...) must never reach a layer. */

@@ -1,20 +1,33 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BlobDigestMismatchError, BlobTooLargeError } from '../../src/blobs/blob-store.js';
 import type { Digest } from '../../src/blobs/blob-store.js';
 import { FsBlobStore } from '../../src/blobs/fs-blob-store.js';
 import { tempDir } from '../support/paths.js';
 import { blobStoreContract } from './blob-store-contract.js';
 
-blobStoreContract('FsBlobStore', () => new FsBlobStore(tempDir('blobs')));
+const dirs: string[] = [];
+
+/** A fresh store directory, removed when the file's tests are done. */
+function storeDir(): string {
+  const dir = tempDir('fs-blob-store');
+  dirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+blobStoreContract('FsBlobStore', () => new FsBlobStore(storeDir()));
 
 describe('FsBlobStore on disk', () => {
   it('keeps blobs at <dir>/sha256/<hex> and reports that path', async () => {
-    const dir = tempDir('blobs');
+    const dir = storeDir();
     const store = new FsBlobStore(dir);
     const info = await store.put(Readable.from([Buffer.from('layout')]));
     const expected = path.join(dir, 'sha256', info.digest.slice('sha256:'.length));
@@ -22,7 +35,7 @@ describe('FsBlobStore on disk', () => {
   });
 
   it('fails a read whose bytes were changed on disk', async () => {
-    const store = new FsBlobStore(tempDir('blobs'));
+    const store = new FsBlobStore(storeDir());
     const info = await store.put(Readable.from([Buffer.from('original content')]));
     const file = await store.localPath(info.digest);
     writeFileSync(file ?? '', 'tampered content');
@@ -32,7 +45,7 @@ describe('FsBlobStore on disk', () => {
   });
 
   it('leaves no temporary file after a refused put', async () => {
-    const dir = tempDir('blobs');
+    const dir = storeDir();
     const store = new FsBlobStore(dir);
     const big = Readable.from([Buffer.alloc(4096), Buffer.alloc(4096)]);
     await expect(store.put(big, { maxBytes: 5000 })).rejects.toBeInstanceOf(BlobTooLargeError);
@@ -45,7 +58,7 @@ describe('FsBlobStore on disk', () => {
   });
 
   it('never shows a crashed writer’s temporary file as a blob', async () => {
-    const dir = tempDir('blobs');
+    const dir = storeDir();
     const store = new FsBlobStore(dir);
     await store.put(Readable.from([Buffer.from('first')]));
     const orphan = Buffer.from('half-written by a writer that died');

@@ -75,6 +75,16 @@ describe('seller builds on Debian, through the real sandbox', () => {
     expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i + 1));
     for (const line of lines) expect(Date.parse(line.at)).not.toBeNaN();
 
+    // The live view replays the output and ends with the final state once the build is done.
+    const events = await fetch(`${harness.url}/v1/builds/${build.id}/events`, {
+      headers: { authorization: `Bearer ${seller.token}` },
+    });
+    expect(events.headers.get('content-type')).toBe('text/event-stream');
+    const stream = await events.text();
+    expect(stream).toContain('event: log\ndata: {"seq":1,');
+    expect(stream).toContain('"text":"installing acme agent"');
+    expect(stream.trimEnd().split('\n\n').at(-1)).toMatch(/^event: state\ndata: .*"state":"Successful"/);
+
     const image = await seller.client.request<Image>('GET', `/v1/images/${build.imageId}`);
     expect(image.kind).toBe('test');
     expect(image.layers).toHaveLength(2);

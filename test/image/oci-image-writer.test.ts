@@ -120,22 +120,20 @@ describe('writeImage and the OCI layout exporter', () => {
   it('exports a layout that skopeo inspects and umoci unpacks', async () => {
     const layout = path.join(root, 'layout');
     await exportOciLayout(blobs, image.manifestDigest, layout, 'demo:1.0');
-    {
-      const inspected = JSON.parse(
-        execFileSync('skopeo', ['inspect', `oci:${layout}:demo:1.0`], { encoding: 'utf8' }),
-      ) as { Layers: string[]; Os: string; Architecture: string; Labels: Record<string, string> };
-      expect(inspected.Layers).toEqual(layers.map((layer) => layer.digest));
-      expect(inspected.Os).toBe('linux');
-      expect(inspected.Architecture).toBe('amd64');
-      expect(inspected.Labels).toEqual(spec.labels);
-      execFileSync('umoci', ['stat', '--image', `${layout}:demo:1.0`], { stdio: 'pipe' });
-      const bundle = path.join(root, 'bundle');
-      execFileSync('umoci', ['unpack', '--image', `${layout}:demo:1.0`, bundle], { stdio: 'pipe' });
-      expect(readFileSync(path.join(bundle, 'rootfs/opt/app/run.sh'), 'utf8')).toBe('#!/bin/sh\n');
-      expect(readFileSync(path.join(bundle, 'rootfs/etc/os-release'), 'utf8')).toContain('debian');
-      // umoci applied our whiteout for the deleted file.
-      expect(existsSync(path.join(bundle, 'rootfs/etc/motd'))).toBe(false);
-    }
+    const inspected = JSON.parse(
+      execFileSync('skopeo', ['inspect', `oci:${layout}:demo:1.0`], { encoding: 'utf8' }),
+    ) as { Layers: string[]; Os: string; Architecture: string; Labels: Record<string, string> };
+    expect(inspected.Layers).toEqual(layers.map((layer) => layer.digest));
+    expect(inspected.Os).toBe('linux');
+    expect(inspected.Architecture).toBe('amd64');
+    expect(inspected.Labels).toEqual(spec.labels);
+    execFileSync('umoci', ['stat', '--image', `${layout}:demo:1.0`], { stdio: 'pipe' });
+    const bundle = path.join(root, 'bundle');
+    execFileSync('umoci', ['unpack', '--image', `${layout}:demo:1.0`, bundle], { stdio: 'pipe' });
+    expect(readFileSync(path.join(bundle, 'rootfs/opt/app/run.sh'), 'utf8')).toBe('#!/bin/sh\n');
+    expect(readFileSync(path.join(bundle, 'rootfs/etc/os-release'), 'utf8')).toContain('debian');
+    // umoci applied our whiteout for the deleted file.
+    expect(existsSync(path.join(bundle, 'rootfs/etc/motd'))).toBe(false);
   });
 
   it('hardlinks blobs from a store on the same filesystem and keeps other refs', async () => {

@@ -112,7 +112,12 @@ describe('extractLayer', () => {
     expect(readdirSync(outside)).toEqual([]);
   });
 
-  const unsafe: { title: string; entries: CraftedEntry[]; lowerSymlink?: string }[] = [
+  const unsafe: {
+    title: string;
+    entries: CraftedEntry[];
+    lowerSymlink?: string;
+    applyWhiteouts?: boolean;
+  }[] = [
     {
       title: 'a ../ path',
       entries: [{ header: { name: '../escape', mode: 0o644 }, content: 'escaped' }],
@@ -138,6 +143,19 @@ describe('extractLayer', () => {
       entries: [{ header: { name: 'lower-link/escape', mode: 0o644 }, content: 'escaped' }],
     },
     {
+      title: 'a symlink defined after a file beneath it',
+      entries: [
+        { header: { name: 'link/escape', mode: 0o644 }, content: 'escaped' },
+        { header: { name: 'link', type: 'symlink', linkname: '<outside>' } },
+      ],
+    },
+    {
+      title: 'a whiteout through a symlink of a lower layer',
+      lowerSymlink: 'lower-link',
+      applyWhiteouts: true,
+      entries: [{ header: { name: 'lower-link/.wh.victim', mode: 0o644 }, content: '' }],
+    },
+    {
       title: 'a hardlink to a file outside the layer',
       entries: [{ header: { name: 'escape', type: 'link', linkname: '../secret' } }],
     },
@@ -147,7 +165,7 @@ describe('extractLayer', () => {
     },
   ];
 
-  for (const { title, entries, lowerSymlink } of unsafe) {
+  for (const { title, entries, lowerSymlink, applyWhiteouts } of unsafe) {
     it(`refuses ${title} and writes nothing`, async () => {
       const base = tempDir('layer-unsafe');
       const outside = path.join(base, 'outside');
@@ -155,15 +173,18 @@ describe('extractLayer', () => {
       mkdirSync(outside);
       mkdirSync(target);
       writeFileSync(path.join(base, 'secret'), 'secret');
+      writeFileSync(path.join(outside, 'victim'), 'must survive');
       if (lowerSymlink !== undefined) symlinkSync(outside, path.join(target, lowerSymlink));
       const resolved = entries.map((entry) => ({
         ...entry,
         header: { ...entry.header, linkname: entry.header.linkname?.replace('<outside>', outside) },
       }));
       const layer = await craftedLayer(resolved);
-      const error: unknown = await extractLayer(blobs, layer, target).catch((e: unknown) => e);
+      const error: unknown = await extractLayer(blobs, layer, target, { applyWhiteouts }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(UnsafeLayerEntryError);
-      expect(readdirSync(outside)).toEqual([]);
+      expect(readdirSync(outside)).toEqual(['victim']);
       expect(existsSync(path.join(base, 'escape'))).toBe(false);
       expect(readdirSync(target)).toEqual(lowerSymlink === undefined ? [] : [lowerSymlink]);
       rmSync(base, { recursive: true, force: true });

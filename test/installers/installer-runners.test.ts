@@ -92,7 +92,7 @@ describe('Linux installer runners', () => {
       os,
     });
     const session = await sandbox.prepare({
-      id: `installer-${sessions.length + 1}`,
+      id: `installer-${process.pid}-${sessions.length + 1}`,
       lowerDirs: [baseRoot],
       hostname: 'goldsmith-build',
     });

@@ -164,6 +164,8 @@ export class RuncSession implements SandboxSession {
       }, command.limits.wallClockMs);
       command.signal?.addEventListener('abort', killContainer, { once: true });
       stop.addEventListener('abort', killContainer, { once: true });
+      // An abort while the mount points were made fired before anyone listened.
+      if (command.signal?.aborted === true || stop.aborted) killContainer();
 
       let exit: { code: number | null; signal: NodeJS.Signals | null };
       try {

@@ -13,11 +13,13 @@ export interface SbomMeta {
   readonly serialNumber?: string;
 }
 
+/** A CycloneDX name/value property. */
 export interface CycloneDxProperty {
   readonly name: string;
   readonly value: string;
 }
 
+/** The fields of a CycloneDX component that Goldsmith fills in. */
 export interface CycloneDxComponent {
   readonly type: 'application' | 'container' | 'library' | 'operating-system';
   readonly 'bom-ref'?: string;
@@ -43,8 +45,9 @@ export interface CycloneDxBom {
   readonly components: readonly CycloneDxComponent[];
 }
 
-/** Property names for what CycloneDX has no field for (namespaced as its taxonomy asks). */
+/** Property naming a package's Debian source package (CycloneDX has no field for it). */
 export const SOURCE_NAME_PROPERTY = 'goldsmith:deb:source_name';
+/** Property giving the version of that source package. */
 export const SOURCE_VERSION_PROPERTY = 'goldsmith:deb:source_version';
 
 /**
