@@ -94,7 +94,9 @@ async function main(): Promise<void> {
     );
 
     process.stdout.write(`\nGoldsmith: submit → Successful, ${RUNS} runs (seconds)\n`);
-    process.stdout.write(`run   total   queued${BUILD_PHASES.map((p) => p.padStart(8)).join('')}\n`);
+    process.stdout.write(
+      `run   total   queued${BUILD_PHASES.map((p) => p.padStart(8)).join('')}\n`,
+    );
     const goldsmith: number[] = [];
     for (let i = 1; i <= RUNS; i += 1) {
       const { wallMs, build } = await submitAndWait(client, installerFile, `bench_run_${i}`);

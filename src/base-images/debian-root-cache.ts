@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, open, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { OsVersion } from '../domain/catalog/os-catalog.js';
@@ -13,6 +13,7 @@ import {
 } from './debian-recipe.js';
 import type { DebianRecipe } from './debian-recipe.js';
 import { MmdebstrapError, runMmdebstrap } from './mmdebstrap-runner.js';
+import { readTextIfExists } from '../util/read-text-if-exists.js';
 
 /** How to obtain a base root. */
 export interface DebianRootObtainOptions {
@@ -170,13 +171,8 @@ async function newestCompleteRoot(keyDir: string): Promise<Omit<DebianRoot, 'reu
 }
 
 async function readMeta(file: string): Promise<RootMeta | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = await readTextIfExists(file);
+  if (text === undefined) return undefined;
   const value: unknown = JSON.parse(text);
   if (
     typeof value !== 'object' ||

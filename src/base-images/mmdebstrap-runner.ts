@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 
+import { waitForChildExit } from '../util/child-exit.js';
+
 /** How many of the last output lines a failure message carries. */
 const TAIL_LINES = 20;
 /** mmdebstrap unmounts and cleans up on SIGTERM; after this long it gets SIGKILL. */
 const TERM_GRACE_MS = 10_000;
 /** How long output may still arrive after mmdebstrap exited. */
-const DRAIN_MS = 2_000;
 
 /** mmdebstrap did not produce a root; the message ends with its last output lines. */
 export class MmdebstrapError extends Error {
@@ -104,19 +105,7 @@ export async function runMmdebstrap(options: MmdebstrapRunOptions): Promise<void
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
-      (resolve, reject) => {
-        child.once('error', reject);
-        child.once('exit', (code, signal) => {
-          // A daemon started inside the target could hold the pipes open forever; drain briefly.
-          const drained = setTimeout(() => resolve({ code, signal }), DRAIN_MS);
-          child.once('close', () => {
-            clearTimeout(drained);
-            resolve({ code, signal });
-          });
-        });
-      },
-    ).catch((error: unknown) => {
+    const exit = await waitForChildExit(child).catch((error: unknown) => {
       throw new MmdebstrapError(
         `Could not start mmdebstrap: ${error instanceof Error ? error.message : String(error)}`,
         null,

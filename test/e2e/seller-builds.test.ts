@@ -83,7 +83,9 @@ describe('seller builds on Debian, through the real sandbox', () => {
     const stream = await events.text();
     expect(stream).toContain('event: log\ndata: {"seq":1,');
     expect(stream).toContain('"text":"installing acme agent"');
-    expect(stream.trimEnd().split('\n\n').at(-1)).toMatch(/^event: state\ndata: .*"state":"Successful"/);
+    expect(stream.trimEnd().split('\n\n').at(-1)).toMatch(
+      /^event: state\ndata: .*"state":"Successful"/,
+    );
 
     const image = await seller.client.request<Image>('GET', `/v1/images/${build.imageId}`);
     expect(image.kind).toBe('test');

@@ -2,6 +2,7 @@ import { DomainError } from '../../errors/domain-error.js';
 import type { Store } from '../../store/store.js';
 import type { Account, LogLine, OsBuild } from '../types.js';
 import { isFinalState } from '../package-groups/group-state.js';
+import { buildForViewer } from './build-visibility.js';
 
 export interface LogPage {
   readonly lines: LogLine[];
@@ -20,7 +21,7 @@ export class BuildService {
     const operator = viewer.roles.includes('operator');
     const build = await this.store.builds.get(operator ? null : viewer.id, buildId);
     if (build === undefined) throw new DomainError('BUILD_NOT_FOUND', `build ${buildId} not found`);
-    return operator ? build : { ...build, internalError: null };
+    return buildForViewer(build, viewer);
   }
 
   /** Installer output after line `after`, at most `limit` lines. */

@@ -6,11 +6,10 @@ import { caller } from '../auth.js';
 import type { TypedApp } from '../typed-app.js';
 import type { PackageGroupView } from '../../domain/package-groups/package-group-service.js';
 import type { Account } from '../../domain/types.js';
+import { buildForViewer } from '../../domain/builds/build-visibility.js';
 
-/** Internal errors are for operators; sellers see Investigating and the date. */
 function present(group: PackageGroupView, viewer: Account): PackageGroupView {
-  if (viewer.roles.includes('operator')) return group;
-  return { ...group, builds: group.builds.map((b) => ({ ...b, internalError: null })) };
+  return { ...group, builds: group.builds.map((b) => buildForViewer(b, viewer)) };
 }
 
 /** A seller's package groups, each with its derived state and OS builds. */

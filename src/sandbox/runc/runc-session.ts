@@ -13,6 +13,7 @@ import {
 import { OutputLines } from './output-lines.js';
 import type { RuncCli } from './runc-cli.js';
 import { runcLogErrors } from './runc-cli.js';
+import { waitForChildExit } from '../../util/child-exit.js';
 
 /** Host directories of one session under the sandbox's state directory. */
 export interface SessionPaths {
@@ -40,7 +41,6 @@ export function sessionPaths(stateDir: string, id: string): SessionPaths {
 /** How often a kill is retried while runc is still creating the container. */
 const KILL_RETRY_MS = 100;
 /** Output may still arrive this long after runc exited. */
-const DRAIN_MS = 2_000;
 
 /** `runc run` failed to exec the command: the command's fault (127/126, as a shell reports). */
 const EXEC_FAILURE = /unable to start container process: exec/;
@@ -140,7 +140,7 @@ export class RuncSession implements SandboxSession {
       const child = this.runc.run(id, bundleDir, logFile);
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
-      const exited = waitForExit(child);
+      const exited = waitForChildExit(child);
 
       let timedOut = false;
       let killed = false;
@@ -215,23 +215,6 @@ export async function teardownSession(runc: RuncCli, paths: SessionPaths): Promi
       cause: error,
     });
   }
-}
-
-async function waitForExit(
-  child: ReturnType<RuncCli['run']>,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      // Output still in the pipes arrives before 'close'; a stray holder of the pipes must not
-      // keep the run open forever.
-      const drained = setTimeout(() => resolve({ code, signal }), DRAIN_MS);
-      child.once('close', () => {
-        clearTimeout(drained);
-        resolve({ code, signal });
-      });
-    });
-  });
 }
 
 /**

@@ -1,5 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 
+import { readTextIfExists } from '../../util/read-text-if-exists.js';
+
 /** The process that owns a sandbox session; its start time tells a reused pid apart. */
 export interface SessionOwner {
   readonly pid: number;
@@ -21,13 +23,8 @@ export async function writeOwner(file: string, owner: SessionOwner): Promise<voi
 
 /** The owner record of a session, or undefined when there is none (yet). */
 export async function readOwner(file: string): Promise<SessionOwner | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = await readTextIfExists(file);
+  if (text === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(text);
     if (
