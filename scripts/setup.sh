@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 # runc: the sandbox; mmdebstrap: base images; skopeo, umoci: tests of the OCI
 # output; buildah: the benchmark's peer; attr: overlay xattrs; iproute2:
-# sandbox networking; dpkg-dev: test packages; xz-utils, zstd: archives.
-packages=(runc mmdebstrap skopeo umoci buildah attr iproute2 dpkg-dev xz-utils zstd ca-certificates util-linux)
+# sandbox networking; iptables, iputils-ping: the sink network and its
+# reachability check; dpkg-dev: test packages; xz-utils, zstd: archives.
+packages=(runc mmdebstrap skopeo umoci buildah attr iproute2 iptables iputils-ping dpkg-dev xz-utils zstd ca-certificates util-linux)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -6,6 +6,7 @@ import { accountCommand } from './commands/account-command.js';
 import { buildCommand } from './commands/build-command.js';
 import { catalogCommands } from './commands/catalog-command.js';
 import { loginCommand } from './commands/login-command.js';
+import { operatorCommand } from './commands/operator-command.js';
 import { packageGroupCommand } from './commands/package-group-command.js';
 import { serverCommand } from './commands/server-command.js';
 
@@ -20,6 +21,7 @@ accountCommand(program);
 packageGroupCommand(program);
 buildCommand(program);
 catalogCommands(program);
+operatorCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ApiError) {

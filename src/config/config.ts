@@ -18,10 +18,17 @@ export interface GoldsmithConfig {
   readonly workers: number;
   readonly maxPackageBytes: number;
   readonly limits: SandboxLimits;
+  /** Largest size an installer's changes (the upper directory) may reach. */
+  readonly diskLimitBytes: number;
+  /** How long an installer may block on its input, using no CPU, before it counts as waiting for input. */
+  readonly inputWaitMs: number;
   readonly jobLeaseMs: number;
-  /** How often a build is tried before it goes to Investigating. */
-  readonly jobMaxAttempts: number;
+  /** How often a build that failed on our side is retried before it goes to Investigating. */
+  readonly buildRetries: number;
+  /** Delay before the first retry; each further retry waits twice as long. */
   readonly retryDelayMs: number;
+  /** Days besides weekends that do not count as business days, `YYYY-MM-DD`. */
+  readonly holidays: readonly string[];
   readonly debianMirror: string | undefined;
   readonly debianSecurityMirror: string | undefined;
 }
@@ -56,9 +63,12 @@ export function buildConfig(input: ConfigInput = {}): GoldsmithConfig {
     workers: input.workers ?? availableParallelism(),
     maxPackageBytes: input.maxPackageBytes ?? 2 * 1024 ** 3,
     limits: Object.freeze({ ...DEFAULT_LIMITS, ...input.limits }),
+    diskLimitBytes: input.diskLimitBytes ?? 10 * 1024 ** 3,
+    inputWaitMs: input.inputWaitMs ?? 60_000,
     jobLeaseMs: input.jobLeaseMs ?? 60_000,
-    jobMaxAttempts: input.jobMaxAttempts ?? 2,
-    retryDelayMs: input.retryDelayMs ?? 5_000,
+    buildRetries: input.buildRetries ?? 2,
+    retryDelayMs: input.retryDelayMs ?? 30_000,
+    holidays: Object.freeze([...(input.holidays ?? [])]),
     debianMirror: input.debianMirror,
     debianSecurityMirror: input.debianSecurityMirror,
   });

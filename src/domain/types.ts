@@ -70,7 +70,7 @@ export interface Finding {
   readonly evidence: Readonly<Record<string, unknown>>;
 }
 
-export const BUILD_PHASES = ['base', 'sandbox', 'install', 'commit', 'scan'] as const;
+export const BUILD_PHASES = ['base', 'network', 'sandbox', 'install', 'checks', 'commit', 'scan'] as const;
 export type BuildPhase = (typeof BUILD_PHASES)[number];
 
 export interface PhaseTiming {
@@ -138,6 +138,16 @@ export interface BaseImage {
   /** Digest of the root filesystem layer (its diff id); names the host-side root cache. */
   readonly rootDigest: string;
   readonly recipe: Readonly<Record<string, unknown>>;
+  readonly createdAt: string;
+}
+
+/** A seller's request to the operators about a build that stayed in Investigating. */
+export interface SupportCase {
+  readonly id: string;
+  readonly accountId: string;
+  readonly buildId: string;
+  readonly message: string;
+  readonly state: 'open' | 'closed';
   readonly createdAt: string;
 }
 

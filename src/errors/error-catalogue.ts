@@ -1,7 +1,7 @@
 /**
  * Every error code the API returns, with its HTTP status and how to solve it.
  * Codes are stable: scripts depend on them. docs/errors.md is generated from
- * this list (`npm run docs:errors`) and a test checks that it is current.
+ * this list (`npm run docs`) and a test checks that it is current.
  */
 export const ERROR_CATALOGUE = {
   UNAUTHENTICATED: {
@@ -115,6 +115,16 @@ export const ERROR_CATALOGUE = {
     status: 409,
     title: 'The package group still has builds in progress',
     solution: 'Wait until every OS build has finished, then try again.',
+  },
+  BUILD_NOT_INVESTIGATING: {
+    status: 409,
+    title: 'The build is not in the Investigating state',
+    solution: 'Only a build that failed on Goldsmith’s side can be retried, closed or raised with the operators.',
+  },
+  SUPPORT_CONTACT_TOO_EARLY: {
+    status: 409,
+    title: 'The build has not been Investigating for four business days yet',
+    solution: 'Operators are already working on it; the message names the date from which you can contact them.',
   },
   OS_VERSION_UNKNOWN: {
     status: 404,

@@ -7,7 +7,7 @@ export function renderErrorDocs(): string {
     '',
     'Every error of the API is a JSON body `{"code": "...", "message": "..."}` with one of these',
     'stable codes. Scripts may depend on the codes; messages may change. This page is generated',
-    'from `src/errors/error-catalogue.ts` by `npm run docs:errors`; a test checks that it is current.',
+    'from `src/errors/error-catalogue.ts` by `npm run docs`; a test checks that it is current.',
     '',
     '| code | HTTP status | meaning | how to solve it |',
     '| --- | --- | --- | --- |',

@@ -78,8 +78,33 @@ export const BuildSchema = Type.Object(
     internalError: Type.Union([Type.String(), Type.Null()], {
       description: 'Shown to operators only; null for everyone else.',
     }),
+    investigation: Type.Union(
+      [
+        Type.Object({
+          since: Type.String({ format: 'date-time' }),
+          contactAvailableAt: Type.String({
+            format: 'date-time',
+            description: 'From then on (four business days later) the seller may open a support case.',
+          }),
+        }),
+        Type.Null(),
+      ],
+      { description: 'Set while the build is Investigating.' },
+    ),
   },
   { $id: 'Build' },
+);
+
+export const SupportCaseSchema = Type.Object(
+  {
+    id: Type.String(),
+    accountId: Type.String(),
+    buildId: Type.String(),
+    message: Type.String(),
+    state: literalUnion(['open', 'closed'] as const),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'SupportCase' },
 );
 
 export const PackageGroupSchema = Type.Object(

@@ -1,5 +1,6 @@
 import type { AccountService } from '../domain/accounts/account-service.js';
 import type { BuildService } from '../domain/builds/build-service.js';
+import type { InvestigationService } from '../domain/builds/investigation-service.js';
 import type { Clock } from '../domain/clock.js';
 import type { ImageService } from '../domain/images/image-service.js';
 import type { PackageGroupService } from '../domain/package-groups/package-group-service.js';
@@ -13,6 +14,7 @@ export interface AppServices {
   readonly packages: PackageService;
   readonly packageGroups: PackageGroupService;
   readonly builds: BuildService;
+  readonly investigations: InvestigationService;
   readonly images: ImageService;
   readonly baseImages: BaseImageCatalog;
   readonly events: EventBus;

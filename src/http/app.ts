@@ -16,6 +16,7 @@ import { accountsRoutes } from './routes/accounts-routes.js';
 import { buildsRoutes } from './routes/builds-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { imagesRoutes } from './routes/images-routes.js';
+import { investigationsRoutes } from './routes/investigations-routes.js';
 import { packageGroupsRoutes } from './routes/package-groups-routes.js';
 import { packagesRoutes } from './routes/packages-routes.js';
 import type { TypedApp } from './typed-app.js';
@@ -74,6 +75,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   packageGroupsRoutes(app, services);
   buildsRoutes(app, services);
   imagesRoutes(app, services);
+  investigationsRoutes(app, services);
   catalogRoutes(app, services);
   return app;
 }

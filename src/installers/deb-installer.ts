@@ -1,4 +1,6 @@
 import path from 'node:path';
+
+import { makeFinding } from '../domain/findings/finding-catalogue.js';
 import { magicEvidence, readFileHead } from './file-magic.js';
 import type { InstallerRunner } from './installer-runner.js';
 import { LINUX_INSTALLER_ENV } from './installer-env.js';
@@ -21,15 +23,7 @@ export const debInstaller: InstallerRunner = {
     const head = await readFileHead(hostPath, DEB_MAGIC.length);
     if (head.equals(DEB_MAGIC)) return undefined;
     const evidence = { file: path.basename(hostPath), ...magicEvidence(head) };
-    return {
-      code: 'INSTALLER_NOT_DEB',
-      severity: 'high',
-      message: `The installer ${evidence.file} is not a Debian package: it is ${evidence.looksLike}.`,
-      remedy:
-        'Build the package with dpkg-deb --build (or dpkg-buildpackage) and upload the resulting ' +
-        '.deb file; check that the upload was not renamed or repackaged.',
-      evidence,
-    };
+    return makeFinding('INSTALLER_NOT_DEB', `The installer ${evidence.file} is not a Debian package: it is ${evidence.looksLike}.`, evidence);
   },
   plan(context) {
     const debs = [

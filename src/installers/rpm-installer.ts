@@ -1,4 +1,6 @@
 import path from 'node:path';
+
+import { makeFinding } from '../domain/findings/finding-catalogue.js';
 import { magicEvidence, readFileHead } from './file-magic.js';
 import type { InstallerRunner } from './installer-runner.js';
 import { LINUX_INSTALLER_ENV } from './installer-env.js';
@@ -26,13 +28,7 @@ export const rpmInstaller: InstallerRunner = {
     const head = await readFileHead(hostPath, 16);
     if (head.subarray(0, RPM_MAGIC.length).equals(RPM_MAGIC)) return undefined;
     const evidence = { file: path.basename(hostPath), ...magicEvidence(head) };
-    return {
-      code: 'INSTALLER_NOT_RPM',
-      severity: 'high',
-      message: `The installer ${evidence.file} is not an RPM package: it is ${evidence.looksLike}.`,
-      remedy: 'Build the package with rpmbuild and upload the resulting .rpm file.',
-      evidence,
-    };
+    return makeFinding('INSTALLER_NOT_RPM', `The installer ${evidence.file} is not an RPM package: it is ${evidence.looksLike}.`, evidence);
   },
   plan(context) {
     const rpms = [

@@ -6,22 +6,19 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import type { BaseImageService } from '../base-images/base-image-service.js';
 import { findOsVersion } from '../domain/catalog/os-catalog.js';
 import type { Clock } from '../domain/clock.js';
-import {
-  exitStatusFinding,
-  OUTPUT_TAIL_LINES,
-  timeoutFinding,
-} from '../domain/builds/installer-findings.js';
 import type { BuildPhase, Finding, Image, OsBuild, PhaseTiming } from '../domain/types.js';
 import type { EventBus } from '../events/event-bus.js';
 import { imageIdFromManifestDigest, writeImage } from '../image/oci-image-writer.js';
 import { writeLayer } from '../image/oci-layer-writer.js';
 import { findInstallerRunner } from '../installers/installer-registry.js';
-import type { Sandbox, SandboxLimits, SandboxSession } from '../sandbox/sandbox.js';
+import type { SinkNetwork } from '../sandbox/network/sink-network.js';
+import type { Sandbox, SandboxLimits, SandboxOutcome, SandboxSession } from '../sandbox/sandbox.js';
 import { analyzeDpkg } from '../scanner/inventory/dpkg-analyzer.js';
 import { readOsRelease } from '../scanner/inventory/os-release.js';
 import { toCycloneDx } from '../scanner/sbom/cyclonedx-sbom.js';
 import type { BuildUpdate, Store } from '../store/store.js';
 import { BuildLogWriter } from './build-log-writer.js';
+import { checkInstallerRun } from './checks/installer-checks.js';
 import { stagePackages, SANDBOX_PACKAGE_DIR } from './package-staging.js';
 
 export interface OsBuildRunnerDeps {
@@ -32,8 +29,15 @@ export interface OsBuildRunnerDeps {
   readonly events: EventBus;
   readonly clock: Clock;
   readonly limits: SandboxLimits;
+  readonly diskLimitBytes: number;
+  readonly inputWaitMs: number;
   readonly stagingDir: string;
+  /** Makes the build's sink network: DNS and connections go to a recorder, nothing leaves. */
+  readonly createNetwork: (id: string) => Promise<SinkNetwork>;
 }
+
+/** How many of the last output lines a finding carries as evidence. */
+const OUTPUT_TAIL_LINES = 40;
 
 /**
  * Runs one OS build of a package group from start to end: base, sandbox,
@@ -71,6 +75,7 @@ export class OsBuildRunner {
     log.system(`build ${build.id}: ${group.name} on ${os.id}, attempt ${attempt}`);
 
     let session: SandboxSession | undefined;
+    let network: SinkNetwork | undefined;
     const staging = path.join(this.deps.stagingDir, build.id);
     try {
       tracker.start('base');
@@ -79,6 +84,12 @@ export class OsBuildRunner {
       tracker.finish('base');
       await update({ baseImageId: base.image.id, baseDigest: base.base.rootDigest });
       log.system(`base image ${base.image.id} (${base.base.rootDigest})`);
+
+      tracker.start('network');
+      await update({});
+      network = await this.deps.createNetwork(build.id);
+      const networkBefore = await network.snapshot();
+      tracker.finish('network');
 
       tracker.start('sandbox');
       await update({});
@@ -94,17 +105,16 @@ export class OsBuildRunner {
       session = await this.deps.sandbox.prepare({
         id: `${build.id}-${attempt}`,
         lowerDirs: [base.rootDir],
-        hostname: 'goldsmith-build',
+        hostname: 'localhost',
+        diskLimitBytes: this.deps.diskLimitBytes,
+        networkNamespacePath: network.namespacePath,
+        fileOverlays: [{ source: network.resolvConfPath, destination: '/etc/resolv.conf' }],
       });
       tracker.finish('sandbox');
 
       tracker.start('install');
       await update({});
-      const plan = runner.plan({
-        installerPath: staged.installerPath,
-        packagePaths: staged.packagePaths,
-        os,
-      });
+      const plan = runner.plan({ installerPath: staged.installerPath, packagePaths: staged.packagePaths, os });
       log.system(`running ${plan.argv.join(' ')}`);
       const outcome = await session.run({
         argv: plan.argv,
@@ -112,26 +122,26 @@ export class OsBuildRunner {
         cwd: SANDBOX_PACKAGE_DIR,
         mounts: [{ source: staged.hostDir, destination: SANDBOX_PACKAGE_DIR, readOnly: true }],
         limits: this.deps.limits,
+        inputWaitMs: this.deps.inputWaitMs,
         onLine: (stream, text) => log.write(stream, text),
         signal,
       });
       signal.throwIfAborted();
       tracker.finish('install');
-      log.system(
-        `installer ended after ${(outcome.durationMs / 1000).toFixed(1)} s: ` +
-          (outcome.timedOut
-            ? 'time limit'
-            : outcome.exitCode !== null
-              ? `exit status ${outcome.exitCode}`
-              : `signal ${outcome.signal}`),
-      );
+      tracker.start('checks');
+      log.system(`installer ended after ${(outcome.durationMs / 1000).toFixed(1)} s: ${describeOutcome(outcome)}`);
       await log.flush();
-      if (outcome.timedOut || outcome.exitCode !== 0) {
-        const tail = await store.logs.tail(build.id, OUTPUT_TAIL_LINES);
-        const finding = outcome.timedOut
-          ? timeoutFinding(this.deps.limits.wallClockMs, tail)
-          : exitStatusFinding(outcome.exitCode, outcome.signal, tail);
-        await this.finishWithIssues(update, log, [finding]);
+      const findings = await checkInstallerRun({
+        installerFile: path.basename(staged.installerPath),
+        outcome,
+        limits: { ...this.deps.limits, diskBytes: this.deps.diskLimitBytes },
+        outputTail: await store.logs.tail(build.id, OUTPUT_TAIL_LINES),
+        rootDir: session.rootDir,
+        network: { attempts: network.attempts(), before: networkBefore, after: await network.snapshot() },
+      });
+      tracker.finish('checks');
+      if (findings.length > 0) {
+        await this.finishWithIssues(update, log, findings);
         return;
       }
 
@@ -199,6 +209,7 @@ export class OsBuildRunner {
     } finally {
       await log.flush().catch(() => undefined);
       await session?.dispose();
+      await network?.destroy();
       await rm(staging, { recursive: true, force: true });
     }
   }
@@ -243,4 +254,11 @@ class PhaseTracker {
     const started = this.phases[phase]?.startedAt ?? this.clock.now().toISOString();
     this.phases[phase] = { startedAt: started, finishedAt: this.clock.now().toISOString() };
   }
+}
+
+function describeOutcome(outcome: SandboxOutcome): string {
+  if (outcome.reboot !== null) return `reboot attempt (${outcome.reboot.via})`;
+  if (outcome.inputWait !== null) return `waiting for input (${outcome.inputWait.command})`;
+  if (outcome.timedOut) return 'time limit';
+  return outcome.exitCode !== null ? `exit status ${outcome.exitCode}` : `signal ${outcome.signal ?? 'unknown'}`;
 }

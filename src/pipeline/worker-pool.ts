@@ -27,6 +27,7 @@ export interface WorkerPoolOptions {
   readonly handlers: Readonly<Record<string, JobHandler>>;
   readonly concurrency: number;
   readonly leaseMs: number;
+  /** Delay before the first retry; it doubles with each further attempt. */
   readonly retryDelayMs: number;
   readonly logger: PoolLogger;
   /** How long an idle worker waits before asking the queue again. */
@@ -153,7 +154,7 @@ export class WorkerPool {
         await store.jobs.release(
           job.id,
           this.owner,
-          isoAfter(clock.now(), retryDelayMs),
+          isoAfter(clock.now(), retryDelayMs * 2 ** (job.attempts - 1)),
           describe(error),
         );
       } else {

@@ -22,7 +22,35 @@ export interface SandboxCommand {
   readonly limits: SandboxLimits;
   /** Called for every complete output line, in order per stream. */
   readonly onLine: (stream: Exclude<LogStream, 'system'>, text: string) => void;
+  /** How long the command may block on its standard input, using no CPU, before the run is stopped. */
+  readonly inputWaitMs: number;
   readonly signal?: AbortSignal;
+}
+
+/** A process seen inside the sandbox. */
+export interface SandboxProcess {
+  readonly pid: number;
+  readonly ppid: number;
+  /** Its command line, arguments joined by spaces. */
+  readonly command: string;
+}
+
+/** A reboot or power-off asked for from inside; it ends the run. */
+export interface RebootAttempt {
+  /** How it was asked for: the reboot(2) system call, the /run/initctl FIFO, or a command (systemctl, reboot, shutdown, init ...). */
+  readonly via: 'syscall' | 'initctl' | 'command';
+  readonly kind: 'restart' | 'power-off' | 'halt' | 'unknown';
+  /** The command that asked, when known. */
+  readonly command: string | null;
+  /** The command line of its parent, when known: which script ran the command. */
+  readonly parentCommand?: string | null;
+}
+
+/** The installer blocked reading its (empty) standard input without using CPU. */
+export interface InputWait {
+  readonly pid: number;
+  readonly command: string;
+  readonly waitedMs: number;
 }
 
 export interface SandboxOutcome {
@@ -31,6 +59,17 @@ export interface SandboxOutcome {
   readonly signal: string | null;
   readonly timedOut: boolean;
   readonly durationMs: number;
+  /** Processes still running when the command exited; they were killed afterwards. */
+  readonly leftoverProcesses: readonly SandboxProcess[];
+  /** Set when the run was stopped because the command waited for input. */
+  readonly inputWait: InputWait | null;
+  /** Set when the run ended by a reboot or power-off from inside. */
+  readonly reboot: RebootAttempt | null;
+  readonly limitsHit: {
+    readonly memory: boolean;
+    readonly processes: boolean;
+    readonly disk: boolean;
+  };
 }
 
 /** A prepared root: base layers read-only, a fresh upper directory on top. */
@@ -51,6 +90,12 @@ export interface SandboxPrepareOptions {
   /** Read-only lower roots, uppermost first. */
   readonly lowerDirs: readonly string[];
   readonly hostname: string;
+  /** Largest size the upper directory may grow to. */
+  readonly diskLimitBytes: number;
+  /** A network namespace to join (a sink network); without it the sandbox gets one with only lo. */
+  readonly networkNamespacePath?: string;
+  /** Files to bind read-only over existing files of the root, e.g. /etc/resolv.conf. */
+  readonly fileOverlays?: readonly { readonly source: string; readonly destination: string }[];
 }
 
 /** An isolation kind that can run installers: runc today, virtual machines later. */

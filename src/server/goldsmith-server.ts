@@ -13,6 +13,8 @@ import { AccountService } from '../domain/accounts/account-service.js';
 import { BaseImageCatalog } from '../domain/base-images/base-image-catalog.js';
 import { BASE_REFRESH_JOB, OS_BUILD_JOB } from '../domain/builds/build-jobs.js';
 import { BuildService } from '../domain/builds/build-service.js';
+import { BuildPresenter } from '../domain/builds/build-view.js';
+import { InvestigationService } from '../domain/builds/investigation-service.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { ImageService } from '../domain/images/image-service.js';
 import { PackageGroupService } from '../domain/package-groups/package-group-service.js';
@@ -23,6 +25,7 @@ import type { TypedApp } from '../http/typed-app.js';
 import { baseRefreshJobHandler, osBuildJobHandler } from '../pipeline/build-job-handlers.js';
 import { OsBuildRunner } from '../pipeline/os-build-runner.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
+import { cleanupStaleNetworks, createSinkNetwork } from '../sandbox/network/sink-network.js';
 import { RuncSandbox } from '../sandbox/runc/runc-sandbox.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -68,13 +71,16 @@ export async function startGoldsmith(
 
   const accounts = new AccountService(store, clock);
   const baseImages = new BaseImageCatalog(store, events, clock);
+  const presenter = new BuildPresenter(new Set(config.holidays));
+  const jobMaxAttempts = config.buildRetries + 1;
   const services = {
     accounts,
     packages: new PackageService(store, blobs, clock, config.maxPackageBytes),
     packageGroups: new PackageGroupService(store, baseImages, events, clock, {
-      jobMaxAttempts: config.jobMaxAttempts,
+      jobMaxAttempts,
     }),
-    builds: new BuildService(store),
+    builds: new BuildService(store, presenter),
+    investigations: new InvestigationService(store, presenter, events, clock, { jobMaxAttempts }),
     images: new ImageService(store, blobs),
     baseImages,
     events,
@@ -89,9 +95,11 @@ export async function startGoldsmith(
   let pool: WorkerPool | undefined;
   if (config.workers > 0) {
     const sandbox = new RuncSandbox({ stateDir: config.sandboxDir });
+    const networkStateDir = path.join(config.sandboxDir, 'networks');
     const cleaned = await sandbox.cleanupStale();
-    if (cleaned.length > 0)
-      app.log.info({ sandboxes: cleaned }, 'removed sandboxes left by a previous run');
+    if (cleaned.length > 0) app.log.info({ sandboxes: cleaned }, 'removed sandboxes left by a previous run');
+    const networks = await cleanupStaleNetworks({ stateDir: networkStateDir });
+    if (networks.length > 0) app.log.info({ networks }, 'removed sink networks left by a previous run');
     const bases = new BaseImageService({
       store,
       blobs,
@@ -114,7 +122,10 @@ export async function startGoldsmith(
       events,
       clock,
       limits: config.limits,
+      diskLimitBytes: config.diskLimitBytes,
+      inputWaitMs: config.inputWaitMs,
       stagingDir: config.stagingDir,
+      createNetwork: (id) => createSinkNetwork(id, { stateDir: networkStateDir }),
     });
     pool = new WorkerPool({
       store,

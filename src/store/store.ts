@@ -12,6 +12,7 @@ import type {
   PackageGroup,
   PhaseTiming,
   StoredPackage,
+  SupportCase,
 } from '../domain/types.js';
 
 /**
@@ -30,6 +31,7 @@ export interface Store {
   readonly baseImages: BaseImageRepository;
   readonly jobs: JobQueue;
   readonly leases: LeaseRepository;
+  readonly supportCases: SupportCaseRepository;
   /** Runs `work` in one transaction; the store it receives is bound to it. */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -92,6 +94,8 @@ export interface BuildRepository {
   /** Builds of many groups at once, for listing groups with their states. */
   listForGroups(accountId: string, packageGroupIds: readonly string[]): Promise<OsBuild[]>;
   update(id: string, update: BuildUpdate): Promise<OsBuild>;
+  /** Every account's builds in a state, oldest submission first: the operators' queue. */
+  listByState(state: BuildState): Promise<OsBuild[]>;
 }
 
 export interface LogRepository {
@@ -152,6 +156,12 @@ export interface JobQueue {
   release(id: string, owner: string, runAfter: string, error: string): Promise<boolean>;
   get(id: string): Promise<Job | undefined>;
   countByState(): Promise<Record<string, number>>;
+}
+
+export interface SupportCaseRepository {
+  insert(supportCase: SupportCase): Promise<void>;
+  /** An account's cases, or every case when `accountId` is null; newest first. */
+  list(accountId: string | null): Promise<SupportCase[]>;
 }
 
 /** Named, expiring locks for work that several processes may want to do once. */

@@ -61,7 +61,7 @@ describe('seller builds on Debian, through the real sandbox', () => {
     expect(build.findings).toEqual([]);
     expect(build.imageId).toMatch(/^img-[0-9a-f]{17}$/);
     expect(build.baseDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    for (const phase of ['base', 'sandbox', 'install', 'commit', 'scan'] as const) {
+    for (const phase of ['base', 'network', 'sandbox', 'install', 'checks', 'commit', 'scan'] as const) {
       expect(build.phases[phase]?.finishedAt, phase).toBeTruthy();
     }
 
@@ -228,7 +228,7 @@ describe('seller builds on Debian, through the real sandbox', () => {
     expect(group.state).toBe('Successful');
   });
 
-  it('gives an .exe that is not an ELF executable a finding that says so', async () => {
+  it('gives a Windows .exe in a Linux group a platform mismatch finding', async () => {
     const exe = await writeTempFile(
       'setup.exe',
       Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200)]),
@@ -236,6 +236,6 @@ describe('seller builds on Debian, through the real sandbox', () => {
     const submitted = await submitGroup(seller.client, 'acme_pe_r1', ['debian-12'], [exe]);
     const group = await waitForGroup(seller.client, submitted.id);
     expect(group.state).toBe('IssuesFound');
-    expect(group.builds[0]!.findings.map((f) => f.code)).toEqual(['INSTALLER_NOT_ELF']);
+    expect(group.builds[0]!.findings.map((f) => f.code)).toEqual(['INSTALLER_PLATFORM_MISMATCH']);
   });
 });

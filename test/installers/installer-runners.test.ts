@@ -18,7 +18,7 @@ import type { InstallerRunner } from '../../src/installers/installer-runner.js';
 import { RuncSandbox } from '../../src/sandbox/runc/runc-sandbox.js';
 import type { SandboxOutcome, SandboxSession } from '../../src/sandbox/sandbox.js';
 import { debian12, obtainSharedDebian12 } from '../base-images/shared-debian-root.js';
-import { tempDir } from '../support/paths.js';
+import { repoRoot, tempDir } from '../support/paths.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -66,6 +66,7 @@ describe('Linux installer runners', () => {
   const sessions: SandboxSession[] = [];
 
   beforeAll(async () => {
+    await execFileAsync('make', ['-s', '-C', path.join(repoRoot, 'agent')]);
     baseRoot = (await obtainSharedDebian12()).rootDir;
     sandbox = new RuncSandbox({ stateDir: tempDir('installers') });
     os = debian12();
@@ -95,6 +96,7 @@ describe('Linux installer runners', () => {
       id: `installer-${process.pid}-${sessions.length + 1}`,
       lowerDirs: [baseRoot],
       hostname: 'goldsmith-build',
+      diskLimitBytes: 2 * 1024 * 1024 * 1024,
     });
     sessions.push(session);
     const output: string[] = [];
@@ -104,6 +106,7 @@ describe('Linux installer runners', () => {
       cwd: PACKAGE_DIR,
       mounts: [{ source: staging, destination: PACKAGE_DIR, readOnly: true }],
       limits: LIMITS,
+      inputWaitMs: 10_000,
       onLine: (stream, text) => output.push(`${stream}: ${text}`),
     });
     return { ...outcome, output, session };

@@ -10,12 +10,14 @@ const session = await new RuncSandbox({ stateDir }).prepare({
   id,
   lowerDirs: [lowerDir],
   hostname: id,
+  diskLimitBytes: 256 * 1024 * 1024,
 });
 await session.run({
   argv: ['/bin/sh', '-c', 'echo ready; exec sleep 600'],
   env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
   cwd: '/',
   mounts: [],
+  inputWaitMs: 0,
   limits: { memoryBytes: 256 * 1024 * 1024, pids: 64, cpus: 1, wallClockMs: 600_000 },
   onLine: (_stream, text) => process.stdout.write(`${text}\n`),
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import { ApiClient } from '../../src/cli/api-client.js';
 import { buildConfig, type ConfigInput } from '../../src/config/config.js';
+import type { Clock } from '../../src/domain/clock.js';
 import type { PackageGroupView } from '../../src/domain/package-groups/package-group-service.js';
 import { isFinalState } from '../../src/domain/package-groups/group-state.js';
 import type { Role, StoredPackage } from '../../src/domain/types.js';
@@ -28,6 +29,7 @@ export interface Harness {
 export async function startHarness(
   input: ConfigInput = {},
   operatorToken?: string,
+  clock?: Clock,
 ): Promise<Harness> {
   const dataDir = input.dataDir ?? tempDir('data');
   const config = buildConfig({
@@ -39,7 +41,7 @@ export async function startHarness(
     ...input,
     dataDir,
   });
-  const server = await startGoldsmith(config);
+  const server = await startGoldsmith(config, clock === undefined ? {} : { clock });
   const token = server.operatorToken ?? operatorToken;
   if (token === undefined) throw new Error('no operator token: pass the one of the first start');
   const operator = new ApiClient(server.url, token);

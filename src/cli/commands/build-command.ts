@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 
 import type { LogPage } from '../../domain/builds/build-service.js';
-import type { OsBuild } from '../../domain/types.js';
+import type { OsBuild, SupportCase } from '../../domain/types.js';
 import { ApiClient } from '../api-client.js';
 import { printJson } from '../output.js';
 
@@ -16,6 +16,23 @@ export function buildCommand(program: Command): void {
     .action(async (buildId: string) => {
       const client = await ApiClient.fromEnvironment();
       printJson(await client.request<OsBuild>('GET', `/v1/builds/${encodeURIComponent(buildId)}`));
+    });
+
+  build
+    .command('contact')
+    .description('contact the operators about a build Investigating for four business days or more')
+    .argument('<buildId>')
+    .requiredOption('--message <text>', 'what you want the operators to know')
+    .option('--json', 'JSON output')
+    .action(async (buildId: string, opts: { message: string; json?: boolean }) => {
+      const client = await ApiClient.fromEnvironment();
+      const supportCase = await client.request<SupportCase>(
+        'POST',
+        `/v1/builds/${encodeURIComponent(buildId)}/support-cases`,
+        { message: opts.message },
+      );
+      if (opts.json) printJson(supportCase);
+      else process.stdout.write(`support case ${supportCase.id} opened\n`);
     });
 
   build

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 
-import type { PackageGroupView } from '../../domain/package-groups/package-group-service.js';
+import type { PresentedPackageGroup } from '../../domain/package-groups/package-group-service.js';
 import { isFinalState } from '../../domain/package-groups/group-state.js';
 import { PLATFORMS, type OsBuild, type StoredPackage } from '../../domain/types.js';
 import { ApiClient } from '../api-client.js';
@@ -51,7 +51,7 @@ export function packageGroupCommand(program: Command): void {
             note(`uploaded ${uploaded.fileName} (${uploaded.size} bytes, ${uploaded.digest})`);
           packages.push({ packageId: uploaded.id, installer: file.installer });
         }
-        const created = await client.request<PackageGroupView>('POST', '/v1/package-groups', {
+        const created = await client.request<PresentedPackageGroup>('POST', '/v1/package-groups', {
           name: opts.name,
           platform: opts.platform,
           osVersions: opts.os
@@ -80,7 +80,7 @@ export function packageGroupCommand(program: Command): void {
     .option('--json', 'JSON output')
     .action(async (opts: { json?: boolean }) => {
       const client = await ApiClient.fromEnvironment();
-      const { packageGroups } = await client.request<{ packageGroups: PackageGroupView[] }>(
+      const { packageGroups } = await client.request<{ packageGroups: PresentedPackageGroup[] }>(
         'GET',
         '/v1/package-groups',
       );
@@ -98,7 +98,7 @@ export function packageGroupCommand(program: Command): void {
     .option('--json', 'JSON output')
     .action(async (nameOrId: string, opts: { json?: boolean }) => {
       const client = await ApiClient.fromEnvironment();
-      const found = await client.request<PackageGroupView>(
+      const found = await client.request<PresentedPackageGroup>(
         'GET',
         `/v1/package-groups/${encodeURIComponent(nameOrId)}`,
       );
@@ -140,11 +140,11 @@ async function waitForGroup(
   client: ApiClient,
   idOrName: string,
   progress: boolean,
-): Promise<PackageGroupView> {
+): Promise<PresentedPackageGroup> {
   const seen = new Map<string, string>();
   const started = Date.now();
   for (;;) {
-    const group = await client.request<PackageGroupView>(
+    const group = await client.request<PresentedPackageGroup>(
       'GET',
       `/v1/package-groups/${encodeURIComponent(idOrName)}`,
     );
@@ -161,7 +161,7 @@ async function waitForGroup(
   }
 }
 
-function printGroup(group: PackageGroupView): void {
+function printGroup(group: PresentedPackageGroup): void {
   process.stdout.write(
     `${group.name}  ${group.id}  ${group.state}  (${group.platform}, created ${group.createdAt})\n`,
   );
@@ -177,9 +177,14 @@ function printGroup(group: PackageGroupView): void {
     ]),
   );
   for (const build of group.builds) {
-    if (build.state === 'Investigating') {
+    if (build.investigation !== null) {
+      const { since, contactAvailableAt } = build.investigation;
+      const contact =
+        Date.now() >= Date.parse(contactAvailableAt)
+          ? `contact the operators: goldsmith build contact ${build.id} --message "…"`
+          : `you can contact the operators from ${contactAvailableAt}`;
       process.stdout.write(
-        `\n${build.osVersion}: Investigating since ${build.finishedAt ?? build.submittedAt}; the operators have been told.\n`,
+        `\n${build.osVersion}: Investigating since ${since}; the operators are on it; ${contact}.\n`,
       );
     }
     for (const finding of build.findings) {

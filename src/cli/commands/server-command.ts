@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 
 import { buildConfig, DEFAULT_DATA_DIR, DEFAULT_PORT } from '../../config/config.js';
 import { startGoldsmith } from '../../server/goldsmith-server.js';
+import { parseHolidays } from '../../domain/calendar/business-days.js';
 import { parseSize, parseWholeNumber } from '../option-parsers.js';
 
 /** `goldsmith server`: API, console and workers in one process. */
@@ -51,10 +52,26 @@ export function serverCommand(program: Command): void {
       'process limit of one installer run',
       process.env['GOLDSMITH_BUILD_PIDS'] ?? '1024',
     )
+    .option('--build-disk <size>', 'disk space an installer may write', process.env['GOLDSMITH_BUILD_DISK'] ?? '10G')
+    .option(
+      '--input-wait <seconds>',
+      'how long an installer may block on input, using no CPU, before it counts as waiting for input',
+      process.env['GOLDSMITH_INPUT_WAIT'] ?? '60',
+    )
+    .option(
+      '--build-retries <n>',
+      'retries of a build that failed on Goldsmith’s side, before Investigating',
+      process.env['GOLDSMITH_BUILD_RETRIES'] ?? '2',
+    )
     .option(
       '--build-cpus <n>',
       'CPU limit of one installer run, in cores',
       process.env['GOLDSMITH_BUILD_CPUS'] ?? '1',
+    )
+    .option(
+      '--holidays <dates>',
+      'days that are not business days, besides weekends: 2026-12-25,2027-01-01',
+      process.env['GOLDSMITH_HOLIDAYS'] ?? '',
     )
     .option(
       '--job-lease <seconds>',
@@ -89,6 +106,10 @@ export function serverCommand(program: Command): void {
           pids: parseWholeNumber(opts['buildPids'] ?? '', '--build-pids'),
           cpus: Number(opts['buildCpus']),
         },
+        diskLimitBytes: parseSize(opts['buildDisk'] ?? '', '--build-disk'),
+        inputWaitMs: parseWholeNumber(opts['inputWait'] ?? '', '--input-wait') * 1000,
+        buildRetries: parseWholeNumber(opts['buildRetries'] ?? '', '--build-retries'),
+        holidays: [...parseHolidays(opts['holidays'] ?? '')],
         jobLeaseMs: parseWholeNumber(opts['jobLease'] ?? '', '--job-lease') * 1000,
         debianMirror: opts['debianMirror'],
         debianSecurityMirror: opts['debianSecurityMirror'],

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import { newId } from '../ids.js';
 import type { OsBuild, PackageGroup, Platform } from '../types.js';
 import { OS_BUILD_JOB } from '../builds/build-jobs.js';
+import type { BuildView } from '../builds/build-view.js';
 import { deriveGroupState, isFinalState } from './group-state.js';
 import { checkPackageGroup, type CatalogView } from './package-group-rules.js';
 
@@ -20,6 +21,9 @@ export interface PackageGroupView extends PackageGroup {
   readonly state: OsBuild['state'];
   readonly builds: OsBuild[];
 }
+
+/** A package group as the API shows it to one viewer. */
+export type PresentedPackageGroup = Omit<PackageGroupView, 'builds'> & { readonly builds: BuildView[] };
 
 export interface PackageGroupServiceOptions {
   readonly jobMaxAttempts: number;

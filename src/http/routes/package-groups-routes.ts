@@ -4,12 +4,19 @@ import type { AppServices } from '../app-services.js';
 import { CreatePackageGroupBody, PackageGroupSchema } from '../api-schemas.js';
 import { caller } from '../auth.js';
 import type { TypedApp } from '../typed-app.js';
-import type { PackageGroupView } from '../../domain/package-groups/package-group-service.js';
+import type {
+  PackageGroupView,
+  PresentedPackageGroup,
+} from '../../domain/package-groups/package-group-service.js';
 import type { Account } from '../../domain/types.js';
-import { buildForViewer } from '../../domain/builds/build-visibility.js';
 
-function present(group: PackageGroupView, viewer: Account): PackageGroupView {
-  return { ...group, builds: group.builds.map((b) => buildForViewer(b, viewer)) };
+/** A group with its builds as the viewer may see them. */
+function present(
+  services: AppServices,
+  group: PackageGroupView,
+  viewer: Account,
+): PresentedPackageGroup {
+  return { ...group, builds: group.builds.map((b) => services.builds.present(b, viewer)) };
 }
 
 /** A seller's package groups, each with its derived state and OS builds. */
@@ -31,7 +38,7 @@ export function packageGroupsRoutes(app: TypedApp, services: AppServices): void 
     async (request, reply) => {
       const account = caller(request, 'seller');
       const group = await services.packageGroups.create(account.id, request.body);
-      return reply.status(201).send(present(group, account));
+      return reply.status(201).send(present(services, group, account));
     },
   );
 
@@ -47,7 +54,7 @@ export function packageGroupsRoutes(app: TypedApp, services: AppServices): void 
     async (request) => {
       const account = caller(request, 'seller');
       const groups = await services.packageGroups.list(account.id);
-      return { packageGroups: groups.map((g) => present(g, account)) };
+      return { packageGroups: groups.map((g) => present(services, g, account)) };
     },
   );
 
@@ -63,10 +70,7 @@ export function packageGroupsRoutes(app: TypedApp, services: AppServices): void 
     },
     async (request) => {
       const account = caller(request, 'seller');
-      return present(
-        await services.packageGroups.get(account.id, request.params.idOrName),
-        account,
-      );
+      return present(services, await services.packageGroups.get(account.id, request.params.idOrName), account);
     },
   );
 

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import type { SandboxCommand } from '../sandbox.js';
+import type { SandboxCommand, SandboxMount } from '../sandbox.js';
+import type { OciSeccomp } from './seccomp-profile.js';
+import { seccompProfile } from './seccomp-profile.js';
 
 /** The part of the OCI runtime spec (config.json, version 1.0.2) that Goldsmith writes. */
 export interface OciRuntimeConfig {
@@ -26,9 +28,10 @@ export interface OciRuntimeConfig {
   readonly linux: {
     readonly resources: Readonly<Record<string, unknown>>;
     readonly cgroupsPath: string;
-    readonly namespaces: readonly { readonly type: string }[];
+    readonly namespaces: readonly { readonly type: string; readonly path?: string }[];
     readonly maskedPaths: readonly string[];
     readonly readonlyPaths: readonly string[];
+    readonly seccomp: OciSeccomp;
   };
 }
 
@@ -40,7 +43,11 @@ export interface OciMount {
   readonly options: readonly string[];
 }
 
-/** Docker's default capability set, plus NET_ADMIN: a root user on an instance has it. */
+/**
+ * Docker's default capability set, plus NET_ADMIN (a root user on an instance has it) and SYS_BOOT:
+ * with it, reboot(2) in the PID namespace ends the namespace, so the run ends and is reported,
+ * instead of failing with EPERM while the installer carries on.
+ */
 export const CONTAINER_CAPABILITIES: readonly string[] = [
   'CAP_AUDIT_WRITE',
   'CAP_CHOWN',
@@ -56,6 +63,7 @@ export const CONTAINER_CAPABILITIES: readonly string[] = [
   'CAP_SETGID',
   'CAP_SETPCAP',
   'CAP_SETUID',
+  'CAP_SYS_BOOT',
   'CAP_SYS_CHROOT',
 ];
 
@@ -95,10 +103,11 @@ const BASE_MOUNTS: readonly OciMount[] = [
   { destination: '/run', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=755'] },
 ];
 
-/** Docker's masked paths: kernel interfaces a container must not read. */
+/** Docker's masked paths (moby oci/defaults.go): kernel interfaces a container must not read. */
 const MASKED_PATHS = [
   '/proc/asound',
   '/proc/acpi',
+  '/proc/interrupts',
   '/proc/kcore',
   '/proc/keys',
   '/proc/latency_stats',
@@ -131,6 +140,12 @@ export interface ContainerSpec {
   readonly command: Pick<SandboxCommand, 'argv' | 'env' | 'cwd' | 'mounts' | 'limits'>;
   /** The host's hard limit on open files: raising it needs a privilege the host may lack. */
   readonly openFilesHardLimit: number;
+  /** Run as the container's first process in place of the command's argv. */
+  readonly processArgs: readonly string[];
+  /** Mounts of the sandbox itself (agent, shims, file overlays), before the command's own. */
+  readonly sandboxMounts: readonly SandboxMount[];
+  /** A network namespace to join; without it, a fresh one with only `lo`. */
+  readonly networkNamespacePath?: string;
 }
 
 /** True when the container itself mounts a fresh filesystem at or above `destination`. */
@@ -138,6 +153,11 @@ export function isInsideContainerMount(destination: string): boolean {
   return BASE_MOUNTS.some(
     (mount) => destination === mount.destination || destination.startsWith(`${mount.destination}/`),
   );
+}
+
+/** The cgroup of container `id`, below each controller's root (cgroup v1) or the unified root. */
+export function containerCgroupsPath(id: string): string {
+  return `/goldsmith/${id}`;
 }
 
 /** The OCI runtime config of one sandbox run. */
@@ -160,7 +180,7 @@ export function ociRuntimeConfig(spec: ContainerSpec): OciRuntimeConfig {
     process: {
       terminal: false,
       user: { uid: 0, gid: 0 },
-      args: [...command.argv],
+      args: [...spec.processArgs],
       env: Object.entries(command.env).map(([name, value]) => `${name}=${value}`),
       cwd: command.cwd,
       capabilities: {
@@ -181,22 +201,29 @@ export function ociRuntimeConfig(spec: ContainerSpec): OciRuntimeConfig {
     },
     root: { path: spec.rootDir, readonly: false },
     hostname: spec.hostname,
-    mounts: [
-      ...BASE_MOUNTS,
-      ...command.mounts.map((mount) => ({
-        destination: mount.destination,
-        type: 'bind',
-        source: mount.source,
-        options: ['bind', 'rbind', ...(mount.readOnly ? ['ro'] : ['rw'])],
-      })),
-    ],
+    mounts: [...BASE_MOUNTS, ...[...spec.sandboxMounts, ...command.mounts].map(bindMount)],
     linux: {
       resources,
-      cgroupsPath: `/goldsmith/${spec.id}`,
-      // No network namespace path: a fresh one with only `lo`.
-      namespaces: ['pid', 'mount', 'uts', 'ipc', 'network', 'cgroup'].map((type) => ({ type })),
+      cgroupsPath: containerCgroupsPath(spec.id),
+      namespaces: [
+        ...['pid', 'mount', 'uts', 'ipc', 'cgroup'].map((type) => ({ type })),
+        spec.networkNamespacePath === undefined
+          ? { type: 'network' }
+          : { type: 'network', path: spec.networkNamespacePath },
+      ],
       maskedPaths: MASKED_PATHS,
       readonlyPaths: READONLY_PATHS,
+      seccomp: seccompProfile(),
     },
+  };
+}
+
+function bindMount(mount: SandboxMount): OciMount {
+  return {
+    destination: mount.destination,
+    type: 'bind',
+    source: mount.source,
+    // nosuid/nodev on read-only binds: staged files and our agent need neither.
+    options: ['bind', 'rbind', ...(mount.readOnly ? ['ro', 'nosuid', 'nodev'] : ['rw'])],
   };
 }

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import type { ChildProcessByStdio } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { HostToolError, runHostTool } from './host-tool.js';
 
 /** runc's answer when the id names no container in its root. */
@@ -15,18 +15,22 @@ export class RuncCli {
     readonly root: string,
   ) {}
 
-  /** Starts `runc run` in the foreground: the container's stdout and stderr are the pipes. */
-  run(
-    id: string,
-    bundleDir: string,
-    logFile: string,
-  ): ChildProcessByStdio<null, Readable, Readable> {
-    return spawn(
+  /**
+   * Starts `runc run` in the foreground: the container's stdout and stderr are the pipes, and its
+   * fd 3 is `agent`, a socket pair (Node makes `pipe` stdio so) on which the agent reports.
+   */
+  run(id: string, bundleDir: string, logFile: string): RuncRun {
+    const child = spawn(
       this.runcPath,
-      [...this.global(logFile), 'run', '--bundle', bundleDir, id],
+      [...this.global(logFile), 'run', '--preserve-fds', '1', '--bundle', bundleDir, id],
       // No stdin (the container gets /dev/null) and pipes, so there is no terminal either.
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] },
     );
+    const [, stdout, stderr, agent] = child.stdio;
+    if (stdout === null || stderr === null || agent === null || agent === undefined) {
+      throw new Error('runc was spawned without its pipes');
+    }
+    return { child, stdout, stderr, agent: agent as Duplex };
   }
 
   /** Sends a signal to the container's first process; false when there is no such container. */
@@ -65,6 +69,15 @@ export class RuncCli {
     if (logFile !== undefined) args.push('--log', logFile, '--log-format', 'json');
     return args;
   }
+}
+
+/** A running `runc run` and its pipes. */
+export interface RuncRun {
+  readonly child: ChildProcess;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** The container's fd 3, readable and writable. */
+  readonly agent: Duplex;
 }
 
 /** The error messages runc wrote to its JSON log. */

@@ -1,5 +1,6 @@
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { access, constants, mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Sandbox, SandboxPrepareOptions, SandboxSession } from '../sandbox.js';
 import { SandboxError } from '../sandbox.js';
 import { mountOverlay } from './host-mounts.js';
@@ -7,6 +8,7 @@ import { RuncCli } from './runc-cli.js';
 import { RuncSession, sessionPaths, teardownSession } from './runc-session.js';
 import type { SessionPaths } from './runc-session.js';
 import { currentOwner, ownerIsAlive, readOwner, writeOwner } from './session-owner.js';
+import { MIN_DISK_LIMIT_BYTES, mountUpperDisk } from './upper-disk.js';
 
 /** Where a RuncSandbox keeps its sessions and containers. */
 export interface RuncSandboxOptions {
@@ -15,7 +17,14 @@ export interface RuncSandboxOptions {
   /** runc's `--root`; by default inside stateDir, so every container there is ours. */
   readonly runcRoot?: string;
   readonly runcPath?: string;
+  /** The PID-1 agent binary; by default `agent/build/goldsmith-agent` of this checkout. */
+  readonly agentPath?: string;
 }
+
+/** Where `make -C agent` (scripts/setup.sh) puts the agent, from src/ or dist/ alike. */
+export const DEFAULT_AGENT_PATH = fileURLToPath(
+  new URL('../../../agent/build/goldsmith-agent', import.meta.url),
+);
 
 /** runc's own rule for container ids, shortened so paths and cgroup names stay small. */
 const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}$/;
@@ -25,15 +34,19 @@ const UNOWNED_GRACE_MS = 60_000;
 
 /**
  * Sandboxes as runc containers over an overlay of the base roots: own PID, mount, UTS, IPC,
- * network (only `lo`) and cgroup namespaces, cgroup limits, no stdin and no terminal.
+ * network (only `lo`, or a given one) and cgroup namespaces, cgroup limits, a seccomp filter,
+ * the upper directory on a size-limited filesystem, and the PID-1 agent that watches the
+ * installer (input waits, leftovers, reboot requests).
  */
 export class RuncSandbox implements Sandbox {
   readonly kind = 'runc';
   private readonly stateDir: string;
   private readonly runc: RuncCli;
+  private readonly agentPath: string;
 
   constructor(options: RuncSandboxOptions) {
     this.stateDir = path.resolve(options.stateDir);
+    this.agentPath = path.resolve(options.agentPath ?? DEFAULT_AGENT_PATH);
     this.runc = new RuncCli(
       options.runcPath ?? 'runc',
       path.resolve(options.runcRoot ?? path.join(this.stateDir, '.runc')),
@@ -46,6 +59,22 @@ export class RuncSandbox implements Sandbox {
       throw new SandboxError(`Invalid sandbox session id ${JSON.stringify(options.id)}`);
     }
     if (options.lowerDirs.length === 0) throw new SandboxError('A sandbox needs a base root');
+    if (!(options.diskLimitBytes >= MIN_DISK_LIMIT_BYTES)) {
+      throw new SandboxError(
+        `A sandbox disk limit must be at least ${MIN_DISK_LIMIT_BYTES} bytes: ${options.diskLimitBytes}`,
+      );
+    }
+    await access(this.agentPath, constants.X_OK).catch((error: unknown) => {
+      throw new SandboxError(
+        `The sandbox agent ${this.agentPath} is missing; build it with \`make -C agent\``,
+        { cause: error },
+      );
+    });
+    const fileOverlays = (options.fileOverlays ?? []).map((overlay) => ({
+      source: path.resolve(overlay.source),
+      destination: overlay.destination,
+      readOnly: true,
+    }));
     const paths = sessionPaths(this.stateDir, options.id);
     await mkdir(this.stateDir, { recursive: true });
     try {
@@ -58,9 +87,9 @@ export class RuncSandbox implements Sandbox {
     try {
       // First, so that cleanupStale can tell whose session this is from here on.
       await writeOwner(path.join(paths.sessionDir, OWNER_FILE), await currentOwner());
-      for (const dir of [paths.upperDir, paths.workDir, paths.mergedDir, paths.bundleDir]) {
-        await mkdir(dir);
-      }
+      for (const dir of [paths.diskDir, paths.mergedDir, paths.bundleDir]) await mkdir(dir);
+      await mountUpperDisk(paths.diskImage, paths.diskDir, options.diskLimitBytes);
+      for (const dir of [paths.upperDir, paths.workDir]) await mkdir(dir);
       await mountOverlay({
         lowerDirs: options.lowerDirs.map((dir) => path.resolve(dir)),
         upperDir: paths.upperDir,
@@ -73,7 +102,14 @@ export class RuncSandbox implements Sandbox {
         cause: error,
       });
     }
-    return new RuncSession(paths, this.runc, options.hostname);
+    return new RuncSession(paths, this.runc, {
+      hostname: options.hostname,
+      agentPath: this.agentPath,
+      fileOverlays,
+      ...(options.networkNamespacePath === undefined
+        ? {}
+        : { networkNamespacePath: options.networkNamespacePath }),
+    });
   }
 
   /**

@@ -1,24 +1,42 @@
 import { lstat, mkdir, rm, rmdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { constants } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { SandboxCommand, SandboxMount, SandboxOutcome, SandboxSession } from '../sandbox.js';
+import type {
+  RebootAttempt,
+  SandboxCommand,
+  SandboxMount,
+  SandboxOutcome,
+  SandboxSession,
+} from '../sandbox.js';
 import { SandboxError } from '../sandbox.js';
+import { applyAgentEvent, emptyAgentReport } from './agent-events.js';
+import type { AgentReport } from './agent-events.js';
+import type { CgroupCounters } from './cgroup-counters.js';
+import { maxCounters, readCgroupCounters } from './cgroup-counters.js';
 import { containerExit } from './exit-status.js';
 import { removeTreeOnOneFileSystem, unmountAllUnder } from './host-mounts.js';
 import {
+  containerCgroupsPath,
   hostOpenFilesHardLimit,
   isInsideContainerMount,
   ociRuntimeConfig,
 } from './oci-runtime-config.js';
 import { OutputLines } from './output-lines.js';
+import { AGENT_IN_CONTAINER, rebootShimMounts } from './reboot-shims.js';
 import type { RuncCli } from './runc-cli.js';
 import { runcLogErrors } from './runc-cli.js';
+import { detachLoopDevices, diskIsFull } from './upper-disk.js';
 import { waitForChildExit } from '../../util/child-exit.js';
 
 /** Host directories of one session under the sandbox's state directory. */
 export interface SessionPaths {
   readonly id: string;
   readonly sessionDir: string;
+  /** The sparse file holding the size-limited filesystem of upper and work. */
+  readonly diskImage: string;
+  /** Where that filesystem is mounted. */
+  readonly diskDir: string;
   readonly upperDir: string;
   readonly workDir: string;
   readonly mergedDir: string;
@@ -28,11 +46,14 @@ export interface SessionPaths {
 /** The directories of session `id` under `stateDir`. */
 export function sessionPaths(stateDir: string, id: string): SessionPaths {
   const sessionDir = path.join(stateDir, id);
+  const diskDir = path.join(sessionDir, 'disk');
   return {
     id,
     sessionDir,
-    upperDir: path.join(sessionDir, 'upper'),
-    workDir: path.join(sessionDir, 'work'),
+    diskImage: path.join(sessionDir, 'disk.img'),
+    diskDir,
+    upperDir: path.join(diskDir, 'upper'),
+    workDir: path.join(diskDir, 'work'),
     mergedDir: path.join(sessionDir, 'merged'),
     bundleDir: path.join(sessionDir, 'bundle'),
   };
@@ -40,10 +61,23 @@ export function sessionPaths(stateDir: string, id: string): SessionPaths {
 
 /** How often a kill is retried while runc is still creating the container. */
 const KILL_RETRY_MS = 100;
-/** Output may still arrive this long after runc exited. */
+/** How often the cgroup counters are sampled, for runs that end without the agent's report. */
+const COUNTER_SAMPLE_MS = 1000;
+/** runc's status when reboot(2) ended the PID namespace (pid_namespaces(7)): SIGHUP, SIGINT. */
+const REBOOT_SYSCALL_STATUS = new Map<number, RebootAttempt['kind']>([
+  [128 + constants.signals.SIGHUP, 'restart'],
+  [128 + constants.signals.SIGINT, 'power-off'],
+]);
+const NO_COUNTERS: CgroupCounters = { memoryOomKills: 0, pidsLimitHits: 0 };
 
-/** `runc run` failed to exec the command: the command's fault (127/126, as a shell reports). */
-const EXEC_FAILURE = /unable to start container process: exec/;
+/** What a session needs besides its directories. */
+export interface RuncSessionOptions {
+  readonly hostname: string;
+  /** The agent binary on the host (agent/build/goldsmith-agent). */
+  readonly agentPath: string;
+  readonly networkNamespacePath?: string;
+  readonly fileOverlays: readonly SandboxMount[];
+}
 
 /** A mount point the session made in the root for one run, removed afterwards. */
 interface CreatedPath {
@@ -64,7 +98,7 @@ export class RuncSession implements SandboxSession {
   constructor(
     private readonly paths: SessionPaths,
     private readonly runc: RuncCli,
-    private readonly hostname: string,
+    private readonly options: RuncSessionOptions,
   ) {
     this.rootDir = paths.mergedDir;
     this.upperDir = paths.upperDir;
@@ -112,14 +146,33 @@ export class RuncSession implements SandboxSession {
     if (command.argv.length === 0 || !path.posix.isAbsolute(command.cwd)) {
       throw new SandboxError('A sandbox command needs an argv and an absolute cwd');
     }
-    const created = await createMountPoints(mergedDir, command.mounts);
+    const created = await createMountPoints(mergedDir, [
+      ...this.options.fileOverlays,
+      ...command.mounts,
+    ]);
     try {
+      const cgroupsPath = containerCgroupsPath(id);
       const config = ociRuntimeConfig({
         id,
         rootDir: mergedDir,
-        hostname: this.hostname,
+        hostname: this.options.hostname,
         command,
         openFilesHardLimit: await hostOpenFilesHardLimit(),
+        processArgs: [
+          AGENT_IN_CONTAINER,
+          '--input-wait-ms',
+          String(Math.max(0, Math.round(command.inputWaitMs))),
+          '--',
+          ...command.argv,
+        ],
+        sandboxMounts: [
+          { source: this.options.agentPath, destination: AGENT_IN_CONTAINER, readOnly: true },
+          ...(await rebootShimMounts(mergedDir, this.options.agentPath)),
+          ...this.options.fileOverlays,
+        ],
+        ...(this.options.networkNamespacePath === undefined
+          ? {}
+          : { networkNamespacePath: this.options.networkNamespacePath }),
       });
       await writeFile(path.join(bundleDir, 'config.json'), JSON.stringify(config, null, 2));
       const logFile = path.join(bundleDir, 'runc.log');
@@ -137,9 +190,28 @@ export class RuncSession implements SandboxSession {
       const stderr = new OutputLines(deliver('stderr'));
 
       const startedAt = Date.now();
-      const child = this.runc.run(id, bundleDir, logFile);
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
+      const run = this.runc.run(id, bundleDir, logFile);
+      const { child } = run;
+      run.stdout.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
+      run.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
+
+      // The agent's reports. On its exit event the container still lives: read the cgroup
+      // counters, then answer, so the agent exits and runc deletes the cgroup.
+      const report = emptyAgentReport();
+      let counters = NO_COUNTERS;
+      const sample = async (): Promise<void> => {
+        counters = maxCounters(counters, await readCgroupCounters(cgroupsPath));
+      };
+      let finalSample: Promise<void> = Promise.resolve();
+      const agentLines = new OutputLines((line) => {
+        if (applyAgentEvent(report, line) !== 'exit') return;
+        finalSample = sample().finally(() => {
+          if (!run.agent.destroyed) run.agent.write('\n');
+        });
+      });
+      run.agent.on('error', () => undefined);
+      run.agent.setEncoding('utf8').on('data', (chunk: string) => agentLines.push(chunk));
+      const sampler = setInterval(() => void sample(), COUNTER_SAMPLE_MS);
       const exited = waitForChildExit(child);
 
       let timedOut = false;
@@ -174,33 +246,73 @@ export class RuncSession implements SandboxSession {
         throw new SandboxError(`Could not start runc: ${errorMessage(error)}`, { cause: error });
       } finally {
         clearTimeout(timer);
+        clearInterval(sampler);
         command.signal?.removeEventListener('abort', killContainer);
         stop.removeEventListener('abort', killContainer);
       }
       stdout.end();
       stderr.end();
+      agentLines.end();
+      await finalSample;
       const durationMs = Date.now() - startedAt;
       await this.runc.deleteForce(id);
       if (callbackError !== undefined) throw callbackError;
 
-      if (killed) return { exitCode: null, signal: 'SIGKILL', timedOut, durationMs };
+      const outcome = {
+        timedOut,
+        durationMs,
+        leftoverProcesses: report.leftoverProcesses,
+        inputWait: report.inputWait,
+        reboot: report.reboot,
+        limitsHit: {
+          memory: counters.memoryOomKills > 0,
+          processes: counters.pidsLimitHits > 0,
+          disk: await diskIsFull(this.paths.diskDir),
+        },
+      };
+      if (killed) return { ...outcome, exitCode: null, signal: 'SIGKILL' };
       const runcErrors = await runcLogErrors(logFile);
       if (runcErrors.length > 0) {
-        const execFailure = runcErrors.find((message) => EXEC_FAILURE.test(message));
-        if (execFailure !== undefined) {
-          // runc has printed the reason on stderr already, so the log shows it.
-          const notExecutable = /permission denied|exec format error/i.test(execFailure);
-          return { exitCode: notExecutable ? 126 : 127, signal: null, timedOut, durationMs };
-        }
         throw new SandboxError(`runc could not run container ${id}: ${runcErrors.join('; ')}`);
       }
       if (exit.code === null) {
         throw new SandboxError(`runc run of ${id} was ended by ${exit.signal ?? 'a signal'}`);
       }
-      return { ...containerExit(exit.code), timedOut, durationMs };
+      return { ...outcome, ...this.installerExit(report, exit.code, counters) };
     } finally {
       await removeMountPoints(created);
     }
+  }
+
+  /** How the installer ended: from the agent's report, or from runc when the agent had none. */
+  private installerExit(
+    report: AgentReport,
+    runcStatus: number,
+    counters: CgroupCounters,
+  ): Pick<SandboxOutcome, 'exitCode' | 'signal' | 'reboot'> {
+    if (report.exit !== undefined) {
+      const { status, signal } = report.exit;
+      return {
+        exitCode: status,
+        signal: signal === null ? null : (signalName(signal) ?? `SIG${signal}`),
+        reboot: report.reboot,
+      };
+    }
+    // reboot(2) ended the PID namespace, the agent with it; nothing could say who called it.
+    const rebootKind = REBOOT_SYSCALL_STATUS.get(runcStatus);
+    if (rebootKind !== undefined) {
+      return {
+        exitCode: null,
+        signal: null,
+        reboot: { via: 'syscall', kind: rebootKind, command: null },
+      };
+    }
+    // The memory cgroup's OOM killer may pick the agent itself when the installer is small.
+    if (counters.memoryOomKills > 0) return { exitCode: null, signal: 'SIGKILL', reboot: null };
+    throw new SandboxError(
+      `The sandbox agent of ${this.paths.id} ended without a report (runc status ${runcStatus}, ` +
+        `${JSON.stringify(containerExit(runcStatus))}); unparsed: ${report.unparsed.join(' | ')}`,
+    );
   }
 }
 
@@ -209,6 +321,8 @@ export async function teardownSession(runc: RuncCli, paths: SessionPaths): Promi
   try {
     await runc.deleteForce(paths.id);
     await unmountAllUnder(paths.sessionDir);
+    // A lazily unmounted or half-made disk may still hold its loop device.
+    await detachLoopDevices(paths.diskImage);
     await removeTreeOnOneFileSystem(paths.sessionDir);
   } catch (error) {
     throw new SandboxError(`Could not remove sandbox session ${paths.id}: ${errorMessage(error)}`, {
@@ -279,6 +393,14 @@ async function removeMountPoints(created: readonly CreatedPath[]): Promise<void>
       // The command put files next to its mount point: they are its changes and stay.
     }
   }
+}
+
+const SIGNAL_NAMES = new Map<number, string>(
+  Object.entries(constants.signals).map(([name, number]) => [number, name]),
+);
+
+function signalName(signal: number): string | undefined {
+  return SIGNAL_NAMES.get(signal);
 }
 
 function errorMessage(error: unknown): string {

@@ -145,7 +145,19 @@ export interface LeasesTable {
 }
 
 /** Every table of the Goldsmith database. */
+/** The support_cases table. */
+export interface SupportCasesTable {
+  id: string;
+  account_id: string;
+  build_id: string;
+  message: string;
+  state: string;
+  created_at: string;
+}
+
+/** Every table, by name. */
 export interface Database {
+  support_cases: SupportCasesTable;
   accounts: AccountsTable;
   api_tokens: ApiTokensTable;
   packages: PackagesTable;

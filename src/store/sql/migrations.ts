@@ -184,9 +184,25 @@ const initialSchema: Migration = {
   },
 };
 
+const supportCases: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('support_cases')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('build_id', 'text', (c) => c.notNull().references('builds.id'))
+      .addColumn('message', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('builds_state_idx').on('builds').columns(['state', 'submitted_at']).execute();
+  },
+};
+
 /** Migrations defined in code, keyed by name; Kysely applies them in name order. */
 const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
+  '0002-support-cases': supportCases,
 };
 
 /** Hands Kysely the in-code migrations, so no folder is scanned at run time. */

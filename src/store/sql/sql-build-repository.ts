@@ -67,6 +67,17 @@ export class SqlBuildRepository implements BuildRepository {
     return rows.map(toBuild);
   }
 
+  async listByState(state: BuildState): Promise<OsBuild[]> {
+    const rows = await this.#db
+      .selectFrom('builds')
+      .selectAll()
+      .where('state', '=', state)
+      .orderBy('submitted_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toBuild);
+  }
+
   /** Applies only the fields present; throws when no build has that id. */
   async update(id: string, update: BuildUpdate): Promise<OsBuild> {
     const values = toColumns(update);

@@ -11,6 +11,7 @@ import type {
   PackageGroupRepository,
   PackageRepository,
   Store,
+  SupportCaseRepository,
   TokenRepository,
 } from '../store.js';
 import type { Database } from './database-schema.js';
@@ -24,6 +25,7 @@ import { SqlLeaseRepository } from './sql-lease-repository.js';
 import { SqlLogRepository } from './sql-log-repository.js';
 import { SqlPackageGroupRepository } from './sql-package-group-repository.js';
 import { SqlPackageRepository } from './sql-package-repository.js';
+import { SqlSupportCaseRepository } from './sql-support-case-repository.js';
 import { SqlTokenRepository } from './sql-token-repository.js';
 
 /**
@@ -41,6 +43,7 @@ export class SqlStore implements Store {
   readonly baseImages: BaseImageRepository;
   readonly jobs: JobQueue;
   readonly leases: LeaseRepository;
+  readonly supportCases: SupportCaseRepository;
   readonly #db: Kysely<Database>;
   readonly #capabilities: SqlCapabilities;
 
@@ -57,6 +60,7 @@ export class SqlStore implements Store {
     this.baseImages = new SqlBaseImageRepository(db);
     this.jobs = new SqlJobQueue(db, capabilities);
     this.leases = new SqlLeaseRepository(db);
+    this.supportCases = new SqlSupportCaseRepository(db);
   }
 
   /**

@@ -1,0 +1,305 @@
+// The installer checks of the runc sandbox (input waits, leftovers, reboots, limits) and escape
+// attempts, against real runc and the shared debian-12 root (which has systemd-sysv installed).
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, statfsSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RuncSandbox } from '../../src/sandbox/runc/runc-sandbox.js';
+import type {
+  SandboxCommand,
+  SandboxOutcome,
+  SandboxPrepareOptions,
+  SandboxSession,
+} from '../../src/sandbox/sandbox.js';
+import { obtainSharedDebian12 } from '../base-images/shared-debian-root.js';
+import { repoRoot, tempDir } from '../support/paths.js';
+
+const execFileAsync = promisify(execFile);
+
+const LIMITS = { memoryBytes: 512 * 1024 * 1024, pids: 256, cpus: 1, wallClockMs: 60_000 };
+const ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root' };
+const MiB = 1024 * 1024;
+
+interface Ran extends SandboxOutcome {
+  readonly stdout: string[];
+  readonly stderr: string[];
+}
+
+async function run(
+  session: SandboxSession,
+  script: string,
+  overrides: Partial<Omit<SandboxCommand, 'onLine'>> = {},
+): Promise<Ran> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const outcome = await session.run({
+    argv: ['/bin/bash', '-c', script],
+    env: ENV,
+    cwd: '/',
+    mounts: [],
+    limits: LIMITS,
+    inputWaitMs: 1500,
+    ...overrides,
+    onLine: (stream, text) => (stream === 'stdout' ? stdout : stderr).push(text),
+  });
+  return { ...outcome, stdout, stderr };
+}
+
+describe('RuncSandbox checks', () => {
+  let baseRoot: string;
+  let sandbox: RuncSandbox;
+  let session: SandboxSession;
+  const sessions: SandboxSession[] = [];
+
+  async function prepare(options: Partial<SandboxPrepareOptions> = {}): Promise<SandboxSession> {
+    const prepared = await sandbox.prepare({
+      id: `checks-${process.pid}-${sessions.length + 1}`,
+      lowerDirs: [baseRoot],
+      hostname: 'goldsmith-checks',
+      diskLimitBytes: 512 * MiB,
+      ...options,
+    });
+    sessions.push(prepared);
+    return prepared;
+  }
+
+  beforeAll(async () => {
+    await execFileAsync('make', ['-s', '-C', path.join(repoRoot, 'agent')]);
+    baseRoot = (await obtainSharedDebian12()).rootDir;
+    sandbox = new RuncSandbox({ stateDir: tempDir('sandbox-checks') });
+    session = await prepare();
+  });
+
+  afterAll(async () => {
+    for (const prepared of sessions) await prepared.dispose();
+  });
+
+  describe('input waits', () => {
+    it('reports an installer blocked reading its standard input, with its prompt on stdout', async () => {
+      const ran = await run(session, 'echo "Enter licence key:"; read x; echo "key $x"');
+      expect(ran.stdout).toEqual(['Enter licence key:']);
+      expect(ran.inputWait?.command).toContain('read x');
+      expect(ran.inputWait?.waitedMs).toBeGreaterThanOrEqual(1500);
+      expect(ran.durationMs).toBeLessThan(4000);
+      expect(ran).toMatchObject({ exitCode: null, signal: 'SIGKILL', reboot: null });
+    });
+
+    it('reports a descendant that waits, e.g. a tool run by the installer', async () => {
+      const ran = await run(session, 'echo start; head -n 1; echo never');
+      expect(ran.inputWait?.command).toBe('head -n 1');
+    });
+
+    it('does not report an installer that sleeps or computes', async () => {
+      const sleeping = await run(session, 'sleep 4; echo slept');
+      expect(sleeping).toMatchObject({ exitCode: 0, inputWait: null, stdout: ['slept'] });
+      const computing = await run(
+        session,
+        'end=$((SECONDS + 3)); while [ $SECONDS -lt $end ]; do :; done; echo computed',
+      );
+      expect(computing).toMatchObject({ exitCode: 0, inputWait: null, stdout: ['computed'] });
+    });
+  });
+
+  describe('leftover processes', () => {
+    it('reports processes still running when the installer exits, then kills them', async () => {
+      const ran = await run(session, 'sleep 300 & (sleep 301 &); echo started; exit 0');
+      expect(ran.exitCode).toBe(0);
+      const commands = ran.leftoverProcesses.map((process) => process.command).sort();
+      expect(commands).toEqual(['sleep 300', 'sleep 301']);
+      for (const leftover of ran.leftoverProcesses) expect(leftover.ppid).toBe(1);
+      expect(ran.durationMs).toBeLessThan(3000);
+      const { stdout } = await execFileAsync('ps', ['-eo', 'args']);
+      expect(stdout).not.toMatch(/^sleep 30[01]$/m);
+    });
+
+    it('reports none for an installer that waits for its helper', async () => {
+      const ran = await run(session, 'sleep 1 & wait; echo waited');
+      expect(ran).toMatchObject({ exitCode: 0, leftoverProcesses: [], stdout: ['waited'] });
+    });
+  });
+
+  describe('reboot attempts', () => {
+    const cases: [string, string, string][] = [
+      ['reboot', 'restart', 'reboot'],
+      ['shutdown -r now', 'restart', 'shutdown -r now'],
+      ['systemctl reboot', 'restart', 'systemctl reboot'],
+      ['init 6', 'restart', 'init 6'],
+      ['poweroff', 'power-off', 'poweroff'],
+      ['systemctl isolate poweroff.target', 'power-off', 'systemctl isolate poweroff.target'],
+      ['halt', 'halt', 'halt'],
+      ['reboot -f', 'restart', 'reboot -f'],
+    ];
+    it.each(cases)('reports `%s` as a %s by command', async (script, kind, command) => {
+      const ran = await run(session, `echo before; ${script}; echo after`);
+      expect(ran.stdout).toEqual(['before']);
+      expect(ran.reboot).toMatchObject({ via: 'command', kind });
+      // The shim sees the name it was called by; init hands over to systemctl under its own.
+      expect(ran.reboot?.command).toMatch(new RegExp(`(^|/)${command}$`));
+      expect(ran.reboot?.parentCommand).toContain(script);
+      expect(ran).toMatchObject({ exitCode: null, signal: 'SIGKILL', leftoverProcesses: [] });
+    });
+
+    it('passes other systemctl verbs to the real systemctl', async () => {
+      const ran = await run(session, 'systemctl --version | head -n 1; systemctl is-enabled x');
+      expect(ran.stdout[0]).toMatch(/^systemd \d+/);
+      expect(ran.reboot).toBeNull();
+      expect(ran.exitCode).not.toBe(0);
+    });
+
+    it('reports a runlevel request written into /run/initctl', async () => {
+      // struct init_request: magic 0x03091969, cmd 1 (runlevel), runlevel '0', 368 bytes of data.
+      const ran = await run(
+        session,
+        'exec 3>/run/initctl; printf "\\x69\\x19\\x09\\x03\\x01\\0\\0\\0\\x30\\0\\0\\0" >&3; ' +
+          'head -c 372 /dev/zero >&3; sleep 5',
+      );
+      expect(ran.reboot).toMatchObject({ via: 'initctl', kind: 'power-off' });
+      expect(ran.reboot?.command).toContain('/run/initctl');
+    });
+
+    it('reports the reboot system call, which ends the PID namespace', async () => {
+      // reboot(LINUX_REBOOT_MAGIC1, MAGIC2, LINUX_REBOOT_CMD_RESTART / _POWER_OFF)
+      const restart = await run(
+        session,
+        'echo before; perl -e "syscall(169, 0xfee1dead, 672274793, 0x01234567)"; echo after',
+      );
+      expect(restart.stdout[0]).toBe('before');
+      expect(restart.reboot).toEqual({ via: 'syscall', kind: 'restart', command: null });
+      const powerOff = await run(
+        session,
+        'perl -e "syscall(169, 0xfee1dead, 672274793, 0x4321fedc)"; echo after',
+      );
+      expect(powerOff.reboot).toEqual({ via: 'syscall', kind: 'power-off', command: null });
+    });
+  });
+
+  describe('limits', () => {
+    it('reports the memory limit', async () => {
+      const ran = await run(session, 'tail /dev/zero', {
+        limits: { ...LIMITS, memoryBytes: 64 * MiB },
+      });
+      expect(ran.limitsHit).toEqual({ memory: true, processes: false, disk: false });
+    });
+
+    it('reports the process limit', async () => {
+      const ran = await run(session, 'for i in $(seq 100); do sleep 30 & done; wait', {
+        limits: { ...LIMITS, pids: 64 },
+      });
+      expect(ran.limitsHit).toEqual({ memory: false, processes: true, disk: false });
+    });
+
+    it('reports the disk limit, and the host filesystem is unaffected', async () => {
+      const small = await prepare({ diskLimitBytes: 64 * MiB });
+      const hostBefore = statfsSync(small.upperDir);
+      const hostFreeBefore = statfsSync('/tmp').bavail * statfsSync('/tmp').bsize;
+      const ran = await run(small, 'dd if=/dev/zero of=/var/big bs=1M count=200 status=none');
+      expect(ran.exitCode).not.toBe(0);
+      expect(ran.stderr.join('\n')).toMatch(/No space left on device/);
+      expect(ran.limitsHit).toEqual({ memory: false, processes: false, disk: true });
+      expect(hostBefore.blocks * hostBefore.bsize).toBeLessThanOrEqual(64 * MiB);
+      const hostFreeAfter = statfsSync('/tmp').bavail * statfsSync('/tmp').bsize;
+      expect(hostFreeBefore - hostFreeAfter).toBeLessThan(100 * MiB);
+      const again = await run(small, 'rm /var/big && echo ok');
+      expect(again).toMatchObject({ exitCode: 0, limitsHit: { disk: false } });
+    });
+  });
+
+  describe('network and file overlays', () => {
+    it('joins a given network namespace and binds files read-only over the root', async () => {
+      const name = `goldsmith-checks-${process.pid}`;
+      await execFileAsync('ip', ['netns', 'add', name]);
+      try {
+        const resolv = path.join(tempDir('resolv'), 'resolv.conf');
+        writeFileSync(resolv, 'nameserver 192.0.2.53\n');
+        const joined = await prepare({
+          networkNamespacePath: `/run/netns/${name}`,
+          fileOverlays: [{ source: resolv, destination: '/etc/resolv.conf' }],
+        });
+        const ran = await run(
+          joined,
+          'readlink /proc/self/ns/net; cat /etc/resolv.conf; echo x > /etc/resolv.conf || echo ro',
+        );
+        const inode = statSync(`/run/netns/${name}`).ino;
+        expect(ran.stdout).toEqual([`net:[${inode}]`, 'nameserver 192.0.2.53', 'ro']);
+        expect(readFileSync(resolv, 'utf8')).toBe('nameserver 192.0.2.53\n');
+        expect(existsSync(path.join(joined.upperDir, 'etc/resolv.conf'))).toBe(false);
+      } finally {
+        await execFileAsync('ip', ['netns', 'del', name]);
+      }
+    });
+  });
+
+  describe('escape attempts are contained', () => {
+    let server: Server;
+    let port: number;
+    let connections = 0;
+
+    beforeAll(async () => {
+      server = createServer((socket) => {
+        connections += 1;
+        socket.end('host secret\n');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      port = (server.address() as AddressInfo).port;
+    });
+
+    afterAll(async () => {
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    it('cannot mount', async () => {
+      const ran = await run(session, 'mount -t tmpfs none /mnt && echo mounted');
+      expect(ran.exitCode).not.toBe(0);
+      expect(ran.stdout).toEqual([]);
+    });
+
+    it('cannot write /proc/sysrq-trigger or kernel settings', async () => {
+      // This kernel may lack sysrq: then the write fails for want of the file.
+      const ran = await run(
+        session,
+        'echo h > /proc/sysrq-trigger && echo wrote; echo 1 > /proc/sys/kernel/sysrq && echo set',
+      );
+      expect(ran.stdout).toEqual([]);
+      expect(ran.stderr.join('\n')).toMatch(/sysrq-trigger: (Read-only file system|No such file)/);
+      expect(ran.stderr.join('\n')).toMatch(/kernel\/sysrq: Read-only file system/);
+    });
+
+    it('cannot load a kernel module', async () => {
+      // init_module (175) and finit_module (313); the root has no modprobe or insmod.
+      const ran = await run(
+        session,
+        'perl -e \'$r = syscall(175, "x", 1, ""); print "$r $!\\n"; ' +
+          '$r = syscall(313, 0, "", 0); print "$r $!\\n"\'',
+      );
+      console.log(ran.stdout, ran.stderr);
+      expect(ran.stdout).toEqual(['-1 Operation not permitted', '-1 Operation not permitted']);
+    });
+
+    it('cannot kill a host process', async () => {
+      const ran = await run(session, `kill -9 ${process.pid} && echo killed`);
+      expect(ran.stdout).toEqual([]);
+      expect(ran.exitCode).not.toBe(0);
+      // Still here to check.
+      expect(process.kill(process.pid, 0)).toBe(true);
+    });
+
+    it('cannot make a user namespace', async () => {
+      const ran = await run(session, 'unshare -U true && echo unshared; unshare -Ur id');
+      expect(ran.stdout).toEqual([]);
+      expect(ran.stderr.join('\n')).toMatch(/Operation not permitted/);
+    });
+
+    it('cannot reach a host port', async () => {
+      const ran = await run(
+        session,
+        `exec 3<>/dev/tcp/127.0.0.1/${port} && cat <&3; ` +
+          `timeout 3 bash -c 'exec 3<>/dev/tcp/10.0.2.2/${port}' || echo unreachable`,
+      );
+      expect(ran.stdout).not.toContain('host secret');
+      expect(connections).toBe(0);
+    });
+  });
+});
