@@ -26,7 +26,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -345,17 +348,37 @@ static void list_one(const struct proc_stat *st, void *arg) {
   free(command);
 }
 
-static void report_leftovers(void) {
+/* The leftover event, or an empty buffer when no process is left. */
+static struct buf list_leftovers(void) {
   struct buf b = {0};
   buf_str(&b, "{\"event\":\"leftover\",\"processes\":[");
   size_t empty = b.len;
   for_each_process(list_one, &b);
   if (b.len == empty) {
     free(b.data);
-    return;
+    return (struct buf){0};
   }
   buf_str(&b, "]}");
-  emit(&b);
+  return b;
+}
+
+/* A child forked just before the installer exited may not have exec'd its program yet and still
+ * show the installer's command line: list again until two lists agree (at most 0.5 s). */
+#define SETTLE_STEP_US 100000
+#define SETTLE_STEPS 5
+
+static void report_leftovers(void) {
+  struct buf b = list_leftovers();
+  for (int step = 0; b.len > 0 && step < SETTLE_STEPS; step++) {
+    usleep(SETTLE_STEP_US);
+    reap();
+    struct buf again = list_leftovers();
+    int same = again.len == b.len && memcmp(again.data, b.data, b.len) == 0;
+    free(b.data);
+    b = again;
+    if (same) break;
+  }
+  if (b.len > 0) emit(&b);
 }
 
 /* ----- reboot requests ----- */
@@ -448,6 +471,24 @@ static void usage(void) {
   exit(125);
 }
 
+/*
+ * The sandbox gives the agent CAP_SYS_PTRACE, which reading /proc/PID/syscall and /proc/PID/fd of
+ * a process that changed its user (su, setpriv) needs; the installer and everything it starts
+ * must not have it: drop it from the bounding, ambient, inheritable, permitted and effective sets.
+ */
+static void drop_agent_capabilities(void) {
+  prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE, 0, 0, 0);
+  prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, CAP_SYS_PTRACE, 0, 0);
+  struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+  struct __user_cap_data_struct data[2];
+  if (syscall(SYS_capget, &header, data) != 0) return;
+  unsigned int bit = 1u << (CAP_SYS_PTRACE % 32);
+  data[CAP_SYS_PTRACE / 32].effective &= ~bit;
+  data[CAP_SYS_PTRACE / 32].permitted &= ~bit;
+  data[CAP_SYS_PTRACE / 32].inheritable &= ~bit;
+  syscall(SYS_capset, &header, data);
+}
+
 static int agent_main(int argc, char **argv) {
   int i = 1;
   while (i < argc && strncmp(argv[i], "--", 2) == 0) {
@@ -506,6 +547,7 @@ static int agent_main(int argc, char **argv) {
   }
   if (installer == 0) {
     sigprocmask(SIG_UNBLOCK, &mask, NULL);
+    drop_agent_capabilities();
     dup2(input[0], STDIN_FILENO);
     execvp(argv[i], &argv[i]);
     int error = errno;
@@ -656,7 +698,13 @@ static int shim_main(const char *name, int argc, char **argv) {
   int len = snprintf(message, sizeof message, "reboot %s %d", kind, (int)getpid());
   if (sock < 0 ||
       sendto(sock, message, (size_t)len, 0, (struct sockaddr *)&addr, sizeof addr) != len) {
-    fprintf(stderr, "%s: the build sandbox could not record this request\n", name);
+    /* The socket is gone (removed by the installer?): ask as telinit would; the agent reads it. */
+    struct init_request request = {.magic = INIT_MAGIC, .cmd = INIT_CMD_RUNLVL};
+    request.runlevel = strcmp(kind, "restart") == 0 ? '6' : '0';
+    int fifo = open(INITCTL, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fifo < 0 || write(fifo, &request, sizeof request) != (ssize_t)sizeof request) {
+      fprintf(stderr, "%s: the build sandbox could not record this request\n", name);
+    }
   }
   /* A real reboot never returns either; the agent ends the run. */
   for (;;) pause();

@@ -98,9 +98,14 @@ async function main(): Promise<void> {
       `run   total   queued${BUILD_PHASES.map((p) => p.padStart(8)).join('')}\n`,
     );
     const goldsmith: number[] = [];
+    const installMs: number[] = [];
+    const checksMs: number[] = [];
     for (let i = 1; i <= RUNS; i += 1) {
       const { wallMs, build } = await submitAndWait(client, installerFile, `bench_run_${i}`);
       goldsmith.push(wallMs);
+      installMs.push(phaseMs(build, 'install'));
+      // What the installer rules add: the sink network, and the checks after the run.
+      checksMs.push(phaseMs(build, 'network') + phaseMs(build, 'checks'));
       process.stdout.write(
         `${String(i).padStart(3)} ${seconds(wallMs)}   ${seconds(Date.parse(build.startedAt ?? build.submittedAt) - Date.parse(build.submittedAt))}` +
           `${BUILD_PHASES.map((p) => `  ${seconds(phaseMs(build, p))}`).join('')}\n`,
@@ -162,7 +167,10 @@ async function main(): Promise<void> {
 
     const g = median(goldsmith);
     const b = median(buildah);
-    process.stdout.write(`\nmedian Goldsmith ${seconds(g)} s, median buildah ${seconds(b)} s\n`);
+    process.stdout.write(
+      `\ninstaller rules: ${seconds(median(checksMs))} s per build (sink network + checks), next to a bare install of ${seconds(median(installMs))} s (medians)\n`,
+    );
+    process.stdout.write(`median Goldsmith ${seconds(g)} s, median buildah ${seconds(b)} s\n`);
     process.stdout.write(`ratio Goldsmith / buildah: ${(g / b).toFixed(2)}\n`);
     await run('buildah', [...storage, 'rmi', '--all', '--force']).catch(() => undefined);
   } finally {

@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 # runc: the sandbox; mmdebstrap: base images; skopeo, umoci: tests of the OCI
 # output; buildah: the benchmark's peer; attr: overlay xattrs; iproute2:
 # sandbox networking; iptables, iputils-ping: the sink network and its
-# reachability check; dpkg-dev: test packages; xz-utils, zstd: archives.
-packages=(runc mmdebstrap skopeo umoci buildah attr iproute2 iptables iputils-ping dpkg-dev xz-utils zstd ca-certificates util-linux)
+# reachability check; dpkg-dev: test packages; xz-utils, zstd: archives;
+# gcc, libc6-dev, make: the sandbox's static PID-1 agent (agent/); e2fsprogs,
+# mount: the size-limited ext4 loop filesystem under each sandbox's upper dir.
+packages=(runc mmdebstrap skopeo umoci buildah attr iproute2 iptables iputils-ping dpkg-dev xz-utils zstd ca-certificates util-linux gcc libc6-dev make e2fsprogs mount)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -29,3 +31,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 echo "setup: build"
 npm run -s build
+echo "setup: sandbox agent"
+make -s -C agent

@@ -22,7 +22,7 @@ export interface SandboxCommand {
   readonly limits: SandboxLimits;
   /** Called for every complete output line, in order per stream. */
   readonly onLine: (stream: Exclude<LogStream, 'system'>, text: string) => void;
-  /** How long the command may block on its standard input, using no CPU, before the run is stopped. */
+  /** How long the command may block on its standard input, using no CPU, before the run is stopped; 0 never stops it. */
   readonly inputWaitMs: number;
   readonly signal?: AbortSignal;
 }
@@ -78,7 +78,7 @@ export interface SandboxSession {
   readonly rootDir: string;
   /** What the command changed: overlay upper directory, with overlay whiteouts. */
   readonly upperDir: string;
-  /** Runs one command as the container's first process: no stdin, no terminal. */
+  /** Runs one command under the sandbox's init: an empty standard input that never ends, no terminal. */
   run(command: SandboxCommand): Promise<SandboxOutcome>;
   /** Unmounts and removes everything the session made on the host. Idempotent. */
   dispose(): Promise<void>;

@@ -162,7 +162,7 @@ describe('Linux installer runners', () => {
     expect(ran.output).toEqual(['stdout: uid=0(root) gid=0(root) groups=0(root)']);
   });
 
-  it('refuses a Windows .exe with INSTALLER_NOT_ELF', async () => {
+  it('refuses a Windows .exe with INSTALLER_PLATFORM_MISMATCH', async () => {
     const exe = path.join(tempDir('pe'), 'Setup.exe');
     writeFileSync(
       exe,
@@ -170,7 +170,7 @@ describe('Linux installer runners', () => {
     );
     const finding = await findInstallerRunner('linux', 'Setup.exe')?.inspect(exe);
     expect(finding).toMatchObject({
-      code: 'INSTALLER_NOT_ELF',
+      code: 'INSTALLER_PLATFORM_MISMATCH',
       severity: 'high',
       evidence: { file: 'Setup.exe', firstBytesHex: '4d5a9000030000000000000000000000' },
     });

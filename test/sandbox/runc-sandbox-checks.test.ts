@@ -92,6 +92,15 @@ describe('RuncSandbox checks', () => {
       expect(ran.inputWait?.command).toBe('head -n 1');
     });
 
+    it('reports a waiting process that changed its user', async () => {
+      const ran = await run(
+        session,
+        'setpriv --reuid=65534 --regid=65534 --clear-groups sh -c "echo prompt; read x"',
+      );
+      expect(ran.stdout).toEqual(['prompt']);
+      expect(ran.inputWait?.command).toBe('sh -c echo prompt; read x');
+    });
+
     it('does not report an installer that sleeps or computes', async () => {
       const sleeping = await run(session, 'sleep 4; echo slept');
       expect(sleeping).toMatchObject({ exitCode: 0, inputWait: null, stdout: ['slept'] });
@@ -113,6 +122,15 @@ describe('RuncSandbox checks', () => {
       expect(ran.durationMs).toBeLessThan(3000);
       const { stdout } = await execFileAsync('ps', ['-eo', 'args']);
       expect(stdout).not.toMatch(/^sleep 30[01]$/m);
+    });
+
+    it('names a helper by its own command even when the installer exits right after the fork', async () => {
+      const script = 'nohup sh -c "sleep 300; echo late" >/dev/null 2>&1 & exit 0';
+      const ran = await run(session, '', { argv: ['/bin/sh', '-c', script] });
+      expect(ran.exitCode).toBe(0);
+      const commands = ran.leftoverProcesses.map((process) => process.command);
+      expect(commands).toContain('sh -c sleep 300; echo late');
+      expect(commands).not.toContain(`/bin/sh -c ${script}`);
     });
 
     it('reports none for an installer that waits for its helper', async () => {
@@ -160,6 +178,12 @@ describe('RuncSandbox checks', () => {
       expect(ran.reboot?.command).toContain('/run/initctl');
     });
 
+    it('still reports a reboot command when the agent socket was removed', async () => {
+      const ran = await run(session, 'rm /run/goldsmith/agent.sock; reboot; echo after');
+      expect(ran.reboot).toMatchObject({ via: 'initctl', kind: 'restart', command: 'reboot' });
+      expect(ran.stdout).toEqual([]);
+    });
+
     it('reports the reboot system call, which ends the PID namespace', async () => {
       // reboot(LINUX_REBOOT_MAGIC1, MAGIC2, LINUX_REBOOT_CMD_RESTART / _POWER_OFF)
       const restart = await run(
@@ -185,9 +209,14 @@ describe('RuncSandbox checks', () => {
     });
 
     it('reports the process limit', async () => {
-      const ran = await run(session, 'for i in $(seq 100); do sleep 30 & done; wait', {
-        limits: { ...LIMITS, pids: 64 },
-      });
+      // dash, not bash: bash retries a refused fork for seconds.
+      const ran = await run(
+        session,
+        "exec sh -c 'i=0; while [ $i -lt 100 ]; do sleep 2 & i=$((i+1)); done; wait'",
+        {
+          limits: { ...LIMITS, pids: 64 },
+        },
+      );
       expect(ran.limitsHit).toEqual({ memory: false, processes: true, disk: false });
     });
 
@@ -250,6 +279,23 @@ describe('RuncSandbox checks', () => {
       await new Promise((resolve) => server.close(resolve));
     });
 
+    it('gives the installer the capabilities to install, not SYS_ADMIN or SYS_PTRACE', async () => {
+      const ran = await run(session, "grep -E '^Cap(Bnd|Prm|Eff):' /proc/self/status");
+      const bit = (name: number, mask: bigint): boolean => ((mask >> BigInt(name)) & 1n) === 1n;
+      expect(ran.stdout).toHaveLength(3);
+      for (const line of ran.stdout) {
+        const mask = BigInt(`0x${line.split(/\s+/)[1] ?? ''}`);
+        // capability.h: CHOWN 0, NET_ADMIN 12, SYS_PTRACE 19, SYS_ADMIN 21, SYS_BOOT 22.
+        expect([0, 12, 19, 21, 22].map((number) => bit(number, mask))).toEqual([
+          true,
+          true,
+          false,
+          false,
+          true,
+        ]);
+      }
+    });
+
     it('cannot mount', async () => {
       const ran = await run(session, 'mount -t tmpfs none /mnt && echo mounted');
       expect(ran.exitCode).not.toBe(0);
@@ -260,22 +306,39 @@ describe('RuncSandbox checks', () => {
       // This kernel may lack sysrq: then the write fails for want of the file.
       const ran = await run(
         session,
-        'echo h > /proc/sysrq-trigger && echo wrote; echo 1 > /proc/sys/kernel/sysrq && echo set',
+        'echo h > /proc/sysrq-trigger && echo wrote; echo 2 > /proc/sys/vm/overcommit_memory && echo set',
       );
       expect(ran.stdout).toEqual([]);
       expect(ran.stderr.join('\n')).toMatch(/sysrq-trigger: (Read-only file system|No such file)/);
-      expect(ran.stderr.join('\n')).toMatch(/kernel\/sysrq: Read-only file system/);
+      expect(ran.stderr.join('\n')).toMatch(/overcommit_memory: Read-only file system/);
     });
 
     it('cannot load a kernel module', async () => {
       // init_module (175) and finit_module (313); the root has no modprobe or insmod.
       const ran = await run(
         session,
-        'perl -e \'$r = syscall(175, "x", 1, ""); print "$r $!\\n"; ' +
-          '$r = syscall(313, 0, "", 0); print "$r $!\\n"\'',
+        'perl -e \'my ($image, $args) = ("x", ""); $r = syscall(175, $image, 1, $args); ' +
+          'print "$r $!\\n"; $r = syscall(313, 0, $args, 0); print "$r $!\\n"\'',
       );
-      console.log(ran.stdout, ran.stderr);
       expect(ran.stdout).toEqual(['-1 Operation not permitted', '-1 Operation not permitted']);
+    });
+
+    it('is refused kernel attack surface, may ptrace its own child but not the agent', async () => {
+      // x86_64 numbers: bpf 321, perf_event_open 298, keyctl 250, add_key 248,
+      // open_by_handle_at 304, userfaultfd 323, kexec_load 246; then ptrace(PTRACE_ATTACH) 101.
+      const ran = await run(
+        session,
+        "perl -e 'for $n (321, 298, 250, 248, 304, 323, 246) { $r = syscall($n, 0, 0, 0, 0, 0); " +
+          'print "$n $r $!\\n" } $pid = fork() || exec("sleep", "5"); ' +
+          'print "ptrace ", syscall(101, 16, $pid, 0, 0), "\\n"; kill 9, $pid; ' +
+          '$r = syscall(101, 16, 1, 0, 0); print "ptrace agent $r $!\\n"\'',
+      );
+      expect(ran.stdout).toEqual([
+        ...[321, 298, 250, 248, 304, 323, 246].map((n) => `${n} -1 Operation not permitted`),
+        'ptrace 0',
+        // The agent holds SYS_PTRACE, which the installer lacks: it cannot be traced.
+        'ptrace agent -1 Operation not permitted',
+      ]);
     });
 
     it('cannot kill a host process', async () => {

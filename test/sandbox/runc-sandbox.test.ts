@@ -270,11 +270,14 @@ describe('RuncSandbox', () => {
     const { stdout: before } = await execFileAsync('runc', ['--root', runcRoot, 'list', '-q']);
     expect(before.split('\n')).toContain(id);
     expect(mountInfo()).toContain(sessionDir);
+    const loops = async (): Promise<string> => (await execFileAsync('losetup', ['-a'])).stdout;
+    expect(await loops()).toContain(sessionDir);
 
     const cleaned = await sandbox.cleanupStale();
     expect(cleaned).toEqual([id]);
     expect(existsSync(sessionDir)).toBe(false);
     expect(mountInfo()).not.toContain(sessionDir);
+    expect(await loops()).not.toContain(sessionDir);
     const { stdout: after } = await execFileAsync('runc', ['--root', runcRoot, 'list', '-q']);
     expect(after.split('\n')).not.toContain(id);
     // This process's own session is alive and untouched.
@@ -283,9 +286,14 @@ describe('RuncSandbox', () => {
 
   it('treats an old session directory without an owner as stale', async () => {
     const orphan = path.join(stateDir, 'orphan-without-owner');
-    mkdirSync(path.join(orphan, 'upper'), { recursive: true });
+    mkdirSync(path.join(orphan, 'disk'), { recursive: true });
+    // A loop device its dead owner attached but never mounted.
+    const image = path.join(orphan, 'disk.img');
+    await execFileAsync('truncate', ['-s', '16M', image]);
+    await execFileAsync('losetup', ['--find', image]);
     await execFileAsync('touch', ['-d', '2 minutes ago', orphan]);
     expect(await sandbox.cleanupStale()).toEqual(['orphan-without-owner']);
     expect(existsSync(orphan)).toBe(false);
+    expect((await execFileAsync('losetup', ['-a'])).stdout).not.toContain(orphan);
   });
 });

@@ -191,9 +191,12 @@ function printGroup(group: PresentedPackageGroup): void {
       process.stdout.write(
         `\n${build.osVersion}: ${finding.code} (${finding.severity})\n  ${finding.message}\n  What to do: ${finding.remedy}\n`,
       );
-      const tail = finding.evidence['outputTail'];
-      if (Array.isArray(tail) && tail.length > 0) {
-        process.stdout.write('  Output:\n' + tail.map((l) => `    ${String(l)}`).join('\n') + '\n');
+      const { outputTail, ...evidence } = finding.evidence;
+      for (const [key, value] of Object.entries(evidence)) {
+        process.stdout.write(`  ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
+      }
+      if (Array.isArray(outputTail) && outputTail.length > 0) {
+        process.stdout.write('  Output:\n' + outputTail.map((l) => `    ${String(l)}`).join('\n') + '\n');
       }
     }
   }

@@ -14,7 +14,10 @@ export const synchronousCheck: InstallerCheck = {
     const unfinishedPackages = inventory.packages
       .filter((p) => UNFINISHED.has(p.status.state) || p.status.flag === 'reinstreq')
       .map((p) => ({ package: p.name, version: p.version, state: p.status.state, flag: p.status.flag }));
-    const leftoverProcesses = outcome.leftoverProcesses.map((p) => ({ pid: p.pid, command: p.command }));
+    // A shell that could not fork any more exits without waiting: its children are the process
+    // limit's finding, not a second one.
+    const leftovers = outcome.limitsHit.processes ? [] : outcome.leftoverProcesses;
+    const leftoverProcesses = leftovers.map((p) => ({ pid: p.pid, command: p.command }));
     if (leftoverProcesses.length === 0 && unfinishedPackages.length === 0) return [];
     const parts = [
       leftoverProcesses.length > 0 ? `${leftoverProcesses.length} process(es) it started were still running` : '',

@@ -67,6 +67,12 @@ export const CONTAINER_CAPABILITIES: readonly string[] = [
   'CAP_SYS_CHROOT',
 ];
 
+/**
+ * The capabilities of the container's first process, the agent: the container's, plus SYS_PTRACE
+ * to watch processes that changed their user. The agent drops SYS_PTRACE for the installer.
+ */
+const AGENT_CAPABILITIES: readonly string[] = [...CONTAINER_CAPABILITIES, 'CAP_SYS_PTRACE'];
+
 /** The filesystems every container gets, in Docker's layout; /run is a fresh tmpfs as at boot. */
 const BASE_MOUNTS: readonly OciMount[] = [
   { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
@@ -184,9 +190,9 @@ export function ociRuntimeConfig(spec: ContainerSpec): OciRuntimeConfig {
       env: Object.entries(command.env).map(([name, value]) => `${name}=${value}`),
       cwd: command.cwd,
       capabilities: {
-        bounding: CONTAINER_CAPABILITIES,
-        effective: CONTAINER_CAPABILITIES,
-        permitted: CONTAINER_CAPABILITIES,
+        bounding: AGENT_CAPABILITIES,
+        effective: AGENT_CAPABILITIES,
+        permitted: AGENT_CAPABILITIES,
       },
       // Debian's default soft limit for a login; the hard limit stays the host's.
       rlimits: [

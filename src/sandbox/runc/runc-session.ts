@@ -104,7 +104,7 @@ export class RuncSession implements SandboxSession {
     this.upperDir = paths.upperDir;
   }
 
-  /** Runs one command as the container's first process: no stdin, no terminal. */
+  /** Runs one command under the agent (the container's first process); see SandboxSession.run. */
   async run(command: SandboxCommand): Promise<SandboxOutcome> {
     if (this.disposing !== undefined) {
       throw new SandboxError(`Sandbox session ${this.paths.id} is disposed`);
