@@ -70,7 +70,15 @@ export interface Finding {
   readonly evidence: Readonly<Record<string, unknown>>;
 }
 
-export const BUILD_PHASES = ['base', 'network', 'sandbox', 'install', 'checks', 'commit', 'scan'] as const;
+export const BUILD_PHASES = [
+  'base',
+  'network',
+  'sandbox',
+  'install',
+  'checks',
+  'commit',
+  'scan',
+] as const;
 export type BuildPhase = (typeof BUILD_PHASES)[number];
 
 export interface PhaseTiming {

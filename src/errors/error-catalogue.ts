@@ -119,12 +119,14 @@ export const ERROR_CATALOGUE = {
   BUILD_NOT_INVESTIGATING: {
     status: 409,
     title: 'The build is not in the Investigating state',
-    solution: 'Only a build that failed on Goldsmith’s side can be retried, closed or raised with the operators.',
+    solution:
+      'Only a build that failed on Goldsmith’s side can be retried, closed or raised with the operators.',
   },
   SUPPORT_CONTACT_TOO_EARLY: {
     status: 409,
     title: 'The build has not been Investigating for four business days yet',
-    solution: 'Operators are already working on it; the message names the date from which you can contact them.',
+    solution:
+      'Operators are already working on it; the message names the date from which you can contact them.',
   },
   OS_VERSION_UNKNOWN: {
     status: 404,

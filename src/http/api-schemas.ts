@@ -84,7 +84,8 @@ export const BuildSchema = Type.Object(
           since: Type.String({ format: 'date-time' }),
           contactAvailableAt: Type.String({
             format: 'date-time',
-            description: 'From then on (four business days later) the seller may open a support case.',
+            description:
+              'From then on (four business days later) the seller may open a support case.',
           }),
         }),
         Type.Null(),

@@ -23,7 +23,11 @@ export const debInstaller: InstallerRunner = {
     const head = await readFileHead(hostPath, DEB_MAGIC.length);
     if (head.equals(DEB_MAGIC)) return undefined;
     const evidence = { file: path.basename(hostPath), ...magicEvidence(head) };
-    return makeFinding('INSTALLER_NOT_DEB', `The installer ${evidence.file} is not a Debian package: it is ${evidence.looksLike}.`, evidence);
+    return makeFinding(
+      'INSTALLER_NOT_DEB',
+      `The installer ${evidence.file} is not a Debian package: it is ${evidence.looksLike}.`,
+      evidence,
+    );
   },
   plan(context) {
     const debs = [

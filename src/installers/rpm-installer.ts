@@ -28,7 +28,11 @@ export const rpmInstaller: InstallerRunner = {
     const head = await readFileHead(hostPath, 16);
     if (head.subarray(0, RPM_MAGIC.length).equals(RPM_MAGIC)) return undefined;
     const evidence = { file: path.basename(hostPath), ...magicEvidence(head) };
-    return makeFinding('INSTALLER_NOT_RPM', `The installer ${evidence.file} is not an RPM package: it is ${evidence.looksLike}.`, evidence);
+    return makeFinding(
+      'INSTALLER_NOT_RPM',
+      `The installer ${evidence.file} is not an RPM package: it is ${evidence.looksLike}.`,
+      evidence,
+    );
   },
   plan(context) {
     const rpms = [

@@ -114,7 +114,11 @@ export class OsBuildRunner {
 
       tracker.start('install');
       await update({});
-      const plan = runner.plan({ installerPath: staged.installerPath, packagePaths: staged.packagePaths, os });
+      const plan = runner.plan({
+        installerPath: staged.installerPath,
+        packagePaths: staged.packagePaths,
+        os,
+      });
       log.system(`running ${plan.argv.join(' ')}`);
       const outcome = await session.run({
         argv: plan.argv,
@@ -129,7 +133,9 @@ export class OsBuildRunner {
       signal.throwIfAborted();
       tracker.finish('install');
       tracker.start('checks');
-      log.system(`installer ended after ${(outcome.durationMs / 1000).toFixed(1)} s: ${describeOutcome(outcome)}`);
+      log.system(
+        `installer ended after ${(outcome.durationMs / 1000).toFixed(1)} s: ${describeOutcome(outcome)}`,
+      );
       await log.flush();
       const findings = await checkInstallerRun({
         installerFile: path.basename(staged.installerPath),
@@ -137,7 +143,11 @@ export class OsBuildRunner {
         limits: { ...this.deps.limits, diskBytes: this.deps.diskLimitBytes },
         outputTail: await store.logs.tail(build.id, OUTPUT_TAIL_LINES),
         rootDir: session.rootDir,
-        network: { attempts: network.attempts(), before: networkBefore, after: await network.snapshot() },
+        network: {
+          attempts: network.attempts(),
+          before: networkBefore,
+          after: await network.snapshot(),
+        },
       });
       tracker.finish('checks');
       if (findings.length > 0) {
@@ -260,5 +270,7 @@ function describeOutcome(outcome: SandboxOutcome): string {
   if (outcome.reboot !== null) return `reboot attempt (${outcome.reboot.via})`;
   if (outcome.inputWait !== null) return `waiting for input (${outcome.inputWait.command})`;
   if (outcome.timedOut) return 'time limit';
-  return outcome.exitCode !== null ? `exit status ${outcome.exitCode}` : `signal ${outcome.signal ?? 'unknown'}`;
+  return outcome.exitCode !== null
+    ? `exit status ${outcome.exitCode}`
+    : `signal ${outcome.signal ?? 'unknown'}`;
 }

@@ -97,9 +97,11 @@ export async function startGoldsmith(
     const sandbox = new RuncSandbox({ stateDir: config.sandboxDir });
     const networkStateDir = path.join(config.sandboxDir, 'networks');
     const cleaned = await sandbox.cleanupStale();
-    if (cleaned.length > 0) app.log.info({ sandboxes: cleaned }, 'removed sandboxes left by a previous run');
+    if (cleaned.length > 0)
+      app.log.info({ sandboxes: cleaned }, 'removed sandboxes left by a previous run');
     const networks = await cleanupStaleNetworks({ stateDir: networkStateDir });
-    if (networks.length > 0) app.log.info({ networks }, 'removed sink networks left by a previous run');
+    if (networks.length > 0)
+      app.log.info({ networks }, 'removed sink networks left by a previous run');
     const bases = new BaseImageService({
       store,
       blobs,

@@ -25,7 +25,10 @@ describe('operators’ CLI for builds in Investigating', () => {
       '0',
     ]);
     operatorEnv = { GOLDSMITH_URL: server.url, GOLDSMITH_TOKEN: server.operatorToken! };
-    const created = await runCli(['account', 'create', '--name', 'Acme', '--role', 'seller', '--json'], operatorEnv);
+    const created = await runCli(
+      ['account', 'create', '--name', 'Acme', '--role', 'seller', '--json'],
+      operatorEnv,
+    );
     const { token } = JSON.parse(created.stdout) as { token: string };
     sellerEnv = { GOLDSMITH_URL: server.url, GOLDSMITH_TOKEN: token };
   });
@@ -33,10 +36,22 @@ describe('operators’ CLI for builds in Investigating', () => {
 
   it('shows the seller Investigating since a date, lists it for operators, and closes it with a note', async () => {
     const installer = path.join(repoRoot, 'examples', 'hello-sh', 'install.sh');
-    const args = ['package-group', 'create', '--name', 'acme_r1', '--os', 'debian-11', '--installer', installer, '--wait'];
+    const args = [
+      'package-group',
+      'create',
+      '--name',
+      'acme_r1',
+      '--os',
+      'debian-11',
+      '--installer',
+      installer,
+      '--wait',
+    ];
     const submitted = await runCli(args, sellerEnv);
     expect(submitted.code).toBe(4);
-    expect(submitted.stdout).toMatch(/Investigating since \S+; the operators are on it; you can contact the operators from \S+/);
+    expect(submitted.stdout).toMatch(
+      /Investigating since \S+; the operators are on it; you can contact the operators from \S+/,
+    );
 
     const listed = await runCli(['operator', 'investigations', '--json'], operatorEnv);
     expect(listed.code, listed.stderr).toBe(0);
@@ -48,11 +63,17 @@ describe('operators’ CLI for builds in Investigating', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('FORBIDDEN_ROLE');
 
-    const tooEarly = await runCli(['build', 'contact', builds[0]!.id, '--message', 'any news?'], sellerEnv);
+    const tooEarly = await runCli(
+      ['build', 'contact', builds[0]!.id, '--message', 'any news?'],
+      sellerEnv,
+    );
     expect(tooEarly.code).toBe(1);
     expect(tooEarly.stderr).toContain('SUPPORT_CONTACT_TOO_EARLY');
 
-    const closed = await runCli(['operator', 'close', builds[0]!.id, '--message', 'use release 2.5 for debian-11'], operatorEnv);
+    const closed = await runCli(
+      ['operator', 'close', builds[0]!.id, '--message', 'use release 2.5 for debian-11'],
+      operatorEnv,
+    );
     expect(closed.code, closed.stderr).toBe(0);
     const shown = await runCli(['package-group', 'show', 'acme_r1'], sellerEnv);
     expect(shown.stdout).toContain('OPERATOR_CLOSED');

@@ -15,7 +15,9 @@ describe('business days', () => {
     ['2026-12-23T10:00:00Z', 0, '', '2026-12-23T10:00:00.000Z'],
   ];
   it.each(cases)('%s + %i business days (holidays %j) = %s', (from, days, holidays, expected) => {
-    expect(addBusinessDays(new Date(from), days, parseHolidays(holidays)).toISOString()).toBe(expected);
+    expect(addBusinessDays(new Date(from), days, parseHolidays(holidays)).toISOString()).toBe(
+      expected,
+    );
   });
 
   it('refuses a malformed holiday', () => {

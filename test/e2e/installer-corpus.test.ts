@@ -7,7 +7,13 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { PresentedPackageGroup } from '../../src/domain/package-groups/package-group-service.js';
-import { startHarness, submitGroup, waitForGroup, type Harness, type TestAccount } from '../support/goldsmith-harness.js';
+import {
+  startHarness,
+  submitGroup,
+  waitForGroup,
+  type Harness,
+  type TestAccount,
+} from '../support/goldsmith-harness.js';
 import { repoRoot, tempDir } from '../support/paths.js';
 
 const run = promisify(execFile);
@@ -30,7 +36,10 @@ async function buildDebs(caseDir: string, target: string): Promise<string[]> {
   for (const dir of dirs) {
     const control = await readFile(path.join(debsDir, dir, 'DEBIAN', 'control'), 'utf8');
     const field = (name: string) => new RegExp(`^${name}: (.+)$`, 'm').exec(control)?.[1];
-    const file = path.join(target, `${field('Package')}_${field('Version')}_${field('Architecture')}.deb`);
+    const file = path.join(
+      target,
+      `${field('Package')}_${field('Version')}_${field('Architecture')}.deb`,
+    );
     await run('dpkg-deb', ['--root-owner-group', '--build', path.join(debsDir, dir), file]);
     built.push(file);
   }
@@ -52,7 +61,9 @@ async function caseFiles(name: string, expectation: Expectation): Promise<string
 }
 
 const cases = readdirSync(corpusDir).map((name) => {
-  const expectation = JSON.parse(readFileSync(path.join(corpusDir, name, 'expect.json'), 'utf8')) as Expectation;
+  const expectation = JSON.parse(
+    readFileSync(path.join(corpusDir, name, 'expect.json'), 'utf8'),
+  ) as Expectation;
   return [name, expectation] as const;
 });
 
@@ -73,20 +84,30 @@ describe('installer corpus: each installer rule, checked for real in the sandbox
 
   it.each(cases)('%s → %j', async (name, expectation) => {
     const files = await caseFiles(name, expectation);
-    const submitted = await submitGroup(seller.client, `corpus_${name.replaceAll('-', '_')}`, ['debian-12'], files);
-    const group = (await waitForGroup(seller.client, submitted.id)) as unknown as PresentedPackageGroup;
+    const submitted = await submitGroup(
+      seller.client,
+      `corpus_${name.replaceAll('-', '_')}`,
+      ['debian-12'],
+      files,
+    );
+    const group = (await waitForGroup(
+      seller.client,
+      submitted.id,
+    )) as unknown as PresentedPackageGroup;
     const build = group.builds[0]!;
     const codes = build.findings.map((f) => f.code).sort();
-    expect(codes, `${expectation.why}; findings: ${JSON.stringify(build.findings, null, 1)}`).toEqual(
-      [...expectation.codes].sort(),
-    );
+    expect(
+      codes,
+      `${expectation.why}; findings: ${JSON.stringify(build.findings, null, 1)}`,
+    ).toEqual([...expectation.codes].sort());
     expect(build.state).toBe(expectation.codes.length === 0 ? 'Successful' : 'IssuesFound');
     for (const finding of build.findings) {
       expect(finding.message.length).toBeGreaterThan(10);
       expect(finding.remedy.length).toBeGreaterThan(10);
       expect(Object.keys(finding.evidence).length).toBeGreaterThan(0);
       const shown = finding.message + JSON.stringify(finding.evidence);
-      for (const text of expectation.evidenceContains?.[finding.code] ?? []) expect(shown).toContain(text);
+      for (const text of expectation.evidenceContains?.[finding.code] ?? [])
+        expect(shown).toContain(text);
     }
   });
 });

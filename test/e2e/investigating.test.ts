@@ -42,7 +42,12 @@ describe('failures on Goldsmith’s side', () => {
   afterAll(async () => harness?.stop());
 
   it('retries, then ends in Investigating; only operators see the internal error', async () => {
-    const submitted = await submitGroup(seller.client, 'acme_no_base_r1', ['debian-11'], [installer]);
+    const submitted = await submitGroup(
+      seller.client,
+      'acme_no_base_r1',
+      ['debian-11'],
+      [installer],
+    );
     const group = await waitForGroup(seller.client, submitted.id);
     expect(group.state).toBe('Investigating');
     const build = group.builds[0] as BuildView;
@@ -58,25 +63,37 @@ describe('failures on Goldsmith’s side', () => {
     const asOperator = await harness.operator.request<BuildView>('GET', `/v1/builds/${build.id}`);
     expect(asOperator.internalError).toMatch(/mmdebstrap|127\.0\.0\.1:9/);
 
-    const page = await seller.client.request<LogPage>('GET', `/v1/builds/${build.id}/logs?after=0&limit=1000`);
+    const page = await seller.client.request<LogPage>(
+      'GET',
+      `/v1/builds/${build.id}/logs?after=0&limit=1000`,
+    );
     const texts = page.lines.map((l) => l.text);
     expect(texts.some((t) => t.includes('retrying'))).toBe(true);
     expect(texts.some((t) => t.includes('investigating'))).toBe(true);
   });
 
   it('lists Investigating builds for operators only, who can close one with a note to the seller', async () => {
-    expect(await apiErrorOf(seller.client.request('GET', '/v1/operator/investigations'))).toMatchObject({
+    expect(
+      await apiErrorOf(seller.client.request('GET', '/v1/operator/investigations')),
+    ).toMatchObject({
       status: 403,
       code: 'FORBIDDEN_ROLE',
     });
-    const { builds } = await harness.operator.request<{ builds: BuildView[] }>('GET', '/v1/operator/investigations');
+    const { builds } = await harness.operator.request<{ builds: BuildView[] }>(
+      'GET',
+      '/v1/operator/investigations',
+    );
     expect(builds).toHaveLength(1);
     const build = builds[0]!;
     expect(build.internalError).not.toBeNull();
 
-    const closed = await harness.operator.request<BuildView>('POST', `/v1/operator/builds/${build.id}/close`, {
-      message: 'debian-11 needs a newer installer; resubmit with release 2.5',
-    });
+    const closed = await harness.operator.request<BuildView>(
+      'POST',
+      `/v1/operator/builds/${build.id}/close`,
+      {
+        message: 'debian-11 needs a newer installer; resubmit with release 2.5',
+      },
+    );
     expect(closed.state).toBe('IssuesFound');
     const group = await seller.client.request<{ state: string; builds: BuildView[] }>(
       'GET',
@@ -95,21 +112,32 @@ describe('failures on Goldsmith’s side', () => {
   });
 
   it('lets the seller contact the operators after four business days, and operators retry the build', async () => {
-    const submitted = await submitGroup(seller.client, 'acme_no_base_r2', ['debian-11'], [installer]);
+    const submitted = await submitGroup(
+      seller.client,
+      'acme_no_base_r2',
+      ['debian-11'],
+      [installer],
+    );
     const group = await waitForGroup(seller.client, submitted.id);
     const build = group.builds[0] as BuildView;
     expect(build.state).toBe('Investigating');
 
     expect(
       await apiErrorOf(
-        seller.client.request('POST', `/v1/builds/${build.id}/support-cases`, { message: 'still stuck?' }),
+        seller.client.request('POST', `/v1/builds/${build.id}/support-cases`, {
+          message: 'still stuck?',
+        }),
       ),
     ).toMatchObject({ status: 409, code: 'SUPPORT_CONTACT_TOO_EARLY' });
 
     offset.ms = Date.parse(build.investigation!.contactAvailableAt) - Date.now() + 1000;
-    const opened = await seller.client.request<SupportCase>('POST', `/v1/builds/${build.id}/support-cases`, {
-      message: 'still stuck?',
-    });
+    const opened = await seller.client.request<SupportCase>(
+      'POST',
+      `/v1/builds/${build.id}/support-cases`,
+      {
+        message: 'still stuck?',
+      },
+    );
     expect(opened).toMatchObject({ buildId: build.id, accountId: seller.accountId, state: 'open' });
     const { supportCases } = await harness.operator.request<{ supportCases: SupportCase[] }>(
       'GET',
@@ -118,10 +146,14 @@ describe('failures on Goldsmith’s side', () => {
     expect(supportCases.map((c) => c.id)).toContain(opened.id);
     const other = await harness.createAccount('Other', ['seller']);
     expect(
-      (await other.client.request<{ supportCases: SupportCase[] }>('GET', '/v1/support-cases')).supportCases,
+      (await other.client.request<{ supportCases: SupportCase[] }>('GET', '/v1/support-cases'))
+        .supportCases,
     ).toEqual([]);
 
-    const retried = await harness.operator.request<BuildView>('POST', `/v1/operator/builds/${build.id}/retry`);
+    const retried = await harness.operator.request<BuildView>(
+      'POST',
+      `/v1/operator/builds/${build.id}/retry`,
+    );
     expect(retried.state).toBe('Building');
     expect(retried.attempts).toBe(0);
     const again = await waitForGroup(seller.client, submitted.id);

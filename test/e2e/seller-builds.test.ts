@@ -61,7 +61,15 @@ describe('seller builds on Debian, through the real sandbox', () => {
     expect(build.findings).toEqual([]);
     expect(build.imageId).toMatch(/^img-[0-9a-f]{17}$/);
     expect(build.baseDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    for (const phase of ['base', 'network', 'sandbox', 'install', 'checks', 'commit', 'scan'] as const) {
+    for (const phase of [
+      'base',
+      'network',
+      'sandbox',
+      'install',
+      'checks',
+      'commit',
+      'scan',
+    ] as const) {
       expect(build.phases[phase]?.finishedAt, phase).toBeTruthy();
     }
 

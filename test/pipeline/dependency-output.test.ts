@@ -4,7 +4,12 @@ import { findMissingDependencies } from '../../src/pipeline/checks/dependency-ou
 import type { LogLine } from '../../src/domain/types.js';
 
 function lines(texts: string[]): LogLine[] {
-  return texts.map((text, i) => ({ seq: i + 1, at: '2026-11-27T10:00:00.000Z', stream: 'stdout', text }));
+  return texts.map((text, i) => ({
+    seq: i + 1,
+    at: '2026-11-27T10:00:00.000Z',
+    stream: 'stdout',
+    text,
+  }));
 }
 
 describe('apt unmet dependency report', () => {
@@ -28,6 +33,10 @@ describe('apt unmet dependency report', () => {
   });
 
   it('finds nothing in output without the report', () => {
-    expect(findMissingDependencies(lines(['Setting up acme-agent (1.0) ...', 'Depends: is a word here']))).toEqual([]);
+    expect(
+      findMissingDependencies(
+        lines(['Setting up acme-agent (1.0) ...', 'Depends: is a word here']),
+      ),
+    ).toEqual([]);
   });
 });

@@ -7,7 +7,9 @@ import { note, printJson, printTable } from '../output.js';
 
 /** `goldsmith operator investigations|retry|close` and `goldsmith support-case list`. */
 export function operatorCommand(program: Command): void {
-  const operator = program.command('operator').description('builds that failed on Goldsmith’s side (operators)');
+  const operator = program
+    .command('operator')
+    .description('builds that failed on Goldsmith’s side (operators)');
 
   operator
     .command('investigations')
@@ -15,7 +17,10 @@ export function operatorCommand(program: Command): void {
     .option('--json', 'JSON output')
     .action(async (opts: { json?: boolean }) => {
       const client = await ApiClient.fromEnvironment();
-      const { builds } = await client.request<{ builds: BuildView[] }>('GET', '/v1/operator/investigations');
+      const { builds } = await client.request<{ builds: BuildView[] }>(
+        'GET',
+        '/v1/operator/investigations',
+      );
       if (opts.json) return printJson(builds);
       printTable(
         ['BUILD', 'ACCOUNT', 'OS', 'SINCE', 'ATTEMPTS', 'INTERNAL ERROR'],
@@ -37,7 +42,10 @@ export function operatorCommand(program: Command): void {
     .option('--json', 'JSON output')
     .action(async (buildId: string, opts: { json?: boolean }) => {
       const client = await ApiClient.fromEnvironment();
-      const build = await client.request<BuildView>('POST', `/v1/operator/builds/${encodeURIComponent(buildId)}/retry`);
+      const build = await client.request<BuildView>(
+        'POST',
+        `/v1/operator/builds/${encodeURIComponent(buildId)}/retry`,
+      );
       if (opts.json) printJson(build);
       else note(`build ${build.id} queued again (${build.state})`);
     });
@@ -50,9 +58,13 @@ export function operatorCommand(program: Command): void {
     .option('--json', 'JSON output')
     .action(async (buildId: string, opts: { message: string; json?: boolean }) => {
       const client = await ApiClient.fromEnvironment();
-      const build = await client.request<BuildView>('POST', `/v1/operator/builds/${encodeURIComponent(buildId)}/close`, {
-        message: opts.message,
-      });
+      const build = await client.request<BuildView>(
+        'POST',
+        `/v1/operator/builds/${encodeURIComponent(buildId)}/close`,
+        {
+          message: opts.message,
+        },
+      );
       if (opts.json) printJson(build);
       else note(`build ${build.id} closed as ${build.state}`);
     });
@@ -65,11 +77,21 @@ export function operatorCommand(program: Command): void {
     .option('--json', 'JSON output')
     .action(async (opts: { json?: boolean }) => {
       const client = await ApiClient.fromEnvironment();
-      const { supportCases } = await client.request<{ supportCases: SupportCase[] }>('GET', '/v1/support-cases');
+      const { supportCases } = await client.request<{ supportCases: SupportCase[] }>(
+        'GET',
+        '/v1/support-cases',
+      );
       if (opts.json) return printJson(supportCases);
       printTable(
         ['CASE', 'ACCOUNT', 'BUILD', 'STATE', 'CREATED', 'MESSAGE'],
-        supportCases.map((c) => [c.id, c.accountId, c.buildId, c.state, c.createdAt, c.message.slice(0, 60)]),
+        supportCases.map((c) => [
+          c.id,
+          c.accountId,
+          c.buildId,
+          c.state,
+          c.createdAt,
+          c.message.slice(0, 60),
+        ]),
       );
     });
 }

@@ -193,10 +193,14 @@ function printGroup(group: PresentedPackageGroup): void {
       );
       const { outputTail, ...evidence } = finding.evidence;
       for (const [key, value] of Object.entries(evidence)) {
-        process.stdout.write(`  ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
+        process.stdout.write(
+          `  ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`,
+        );
       }
       if (Array.isArray(outputTail) && outputTail.length > 0) {
-        process.stdout.write('  Output:\n' + outputTail.map((l) => `    ${String(l)}`).join('\n') + '\n');
+        process.stdout.write(
+          '  Output:\n' + outputTail.map((l) => `    ${String(l)}`).join('\n') + '\n',
+        );
       }
     }
   }

@@ -52,7 +52,11 @@ export function serverCommand(program: Command): void {
       'process limit of one installer run',
       process.env['GOLDSMITH_BUILD_PIDS'] ?? '1024',
     )
-    .option('--build-disk <size>', 'disk space an installer may write', process.env['GOLDSMITH_BUILD_DISK'] ?? '10G')
+    .option(
+      '--build-disk <size>',
+      'disk space an installer may write',
+      process.env['GOLDSMITH_BUILD_DISK'] ?? '10G',
+    )
     .option(
       '--input-wait <seconds>',
       'how long an installer may block on input, using no CPU, before it counts as waiting for input',

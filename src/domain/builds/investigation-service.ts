@@ -51,7 +51,9 @@ export class InvestigationService {
         runAfter: now,
         createdAt: now,
       });
-      await tx.logs.append(buildId, [{ at: now, stream: 'system', text: 'an operator retried the build' }]);
+      await tx.logs.append(buildId, [
+        { at: now, stream: 'system', text: 'an operator retried the build' },
+      ]);
       return updated;
     });
     this.publish(build);
@@ -68,7 +70,11 @@ export class InvestigationService {
         note: message,
         internalError: current.internalError,
       });
-      return tx.builds.update(buildId, { state: 'IssuesFound', findings: [finding], finishedAt: now });
+      return tx.builds.update(buildId, {
+        state: 'IssuesFound',
+        findings: [finding],
+        finishedAt: now,
+      });
     });
     this.publish(build);
     return this.presenter.present(build, operator);
@@ -80,7 +86,10 @@ export class InvestigationService {
     if (build === undefined) throw new DomainError('BUILD_NOT_FOUND', `build ${buildId} not found`);
     const investigation = this.presenter.investigation(build);
     if (investigation === null) {
-      throw new DomainError('BUILD_NOT_INVESTIGATING', `build ${buildId} is ${build.state}, not Investigating`);
+      throw new DomainError(
+        'BUILD_NOT_INVESTIGATING',
+        `build ${buildId} is ${build.state}, not Investigating`,
+      );
     }
     if (this.clock.now() < new Date(investigation.contactAvailableAt)) {
       throw new DomainError(
@@ -109,7 +118,10 @@ export class InvestigationService {
     const build = await store.builds.get(null, buildId);
     if (build === undefined) throw new DomainError('BUILD_NOT_FOUND', `build ${buildId} not found`);
     if (build.state !== 'Investigating') {
-      throw new DomainError('BUILD_NOT_INVESTIGATING', `build ${buildId} is ${build.state}, not Investigating`);
+      throw new DomainError(
+        'BUILD_NOT_INVESTIGATING',
+        `build ${buildId} is ${build.state}, not Investigating`,
+      );
     }
     return build;
   }

@@ -142,7 +142,11 @@ export const FINDING_CATALOGUE = {
 export type FindingCode = keyof typeof FINDING_CATALOGUE;
 
 /** A finding of a catalogued kind with this build's message and evidence. */
-export function makeFinding(code: FindingCode, message: string, evidence: Record<string, unknown>): Finding {
+export function makeFinding(
+  code: FindingCode,
+  message: string,
+  evidence: Record<string, unknown>,
+): Finding {
   const kind: FindingKind = FINDING_CATALOGUE[code];
   return { code, severity: kind.severity, message, remedy: kind.remedy, evidence };
 }

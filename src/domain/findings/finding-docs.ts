@@ -13,7 +13,12 @@ export function renderFindingDocs(): string {
   ];
   for (const [code, entry] of Object.entries(FINDING_CATALOGUE) as [string, FindingKind][]) {
     lines.push(`## ${code}`, '', `${entry.title} (severity ${entry.severity}).`, '');
-    lines.push(`- Rule: ${entry.rule}`, `- What to do: ${entry.remedy}`, `- Evidence: ${entry.evidence}`, '');
+    lines.push(
+      `- Rule: ${entry.rule}`,
+      `- What to do: ${entry.remedy}`,
+      `- Evidence: ${entry.evidence}`,
+      '',
+    );
   }
   return lines.join('\n');
 }

@@ -23,7 +23,9 @@ export interface PackageGroupView extends PackageGroup {
 }
 
 /** A package group as the API shows it to one viewer. */
-export type PresentedPackageGroup = Omit<PackageGroupView, 'builds'> & { readonly builds: BuildView[] };
+export type PresentedPackageGroup = Omit<PackageGroupView, 'builds'> & {
+  readonly builds: BuildView[];
+};
 
 export interface PackageGroupServiceOptions {
   readonly jobMaxAttempts: number;

@@ -22,7 +22,9 @@ export function investigationsRoutes(app: TypedApp, services: AppServices): void
         response: { 200: Type.Object({ builds: Type.Array(BuildSchema) }) },
       },
     },
-    async (request) => ({ builds: await services.investigations.list(caller(request, 'operator')) }),
+    async (request) => ({
+      builds: await services.investigations.list(caller(request, 'operator')),
+    }),
   );
 
   app.post(
@@ -35,7 +37,8 @@ export function investigationsRoutes(app: TypedApp, services: AppServices): void
         response: { 200: BuildSchema },
       },
     },
-    async (request) => services.investigations.retry(caller(request, 'operator'), request.params.buildId),
+    async (request) =>
+      services.investigations.retry(caller(request, 'operator'), request.params.buildId),
   );
 
   app.post(
@@ -50,7 +53,11 @@ export function investigationsRoutes(app: TypedApp, services: AppServices): void
       },
     },
     async (request) =>
-      services.investigations.close(caller(request, 'operator'), request.params.buildId, request.body.message),
+      services.investigations.close(
+        caller(request, 'operator'),
+        request.params.buildId,
+        request.body.message,
+      ),
   );
 
   app.post(
@@ -83,6 +90,8 @@ export function investigationsRoutes(app: TypedApp, services: AppServices): void
         response: { 200: Type.Object({ supportCases: Type.Array(SupportCaseSchema) }) },
       },
     },
-    async (request) => ({ supportCases: await services.investigations.supportCases(caller(request)) }),
+    async (request) => ({
+      supportCases: await services.investigations.supportCases(caller(request)),
+    }),
   );
 }

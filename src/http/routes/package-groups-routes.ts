@@ -70,7 +70,11 @@ export function packageGroupsRoutes(app: TypedApp, services: AppServices): void 
     },
     async (request) => {
       const account = caller(request, 'seller');
-      return present(services, await services.packageGroups.get(account.id, request.params.idOrName), account);
+      return present(
+        services,
+        await services.packageGroups.get(account.id, request.params.idOrName),
+        account,
+      );
     },
   );
 

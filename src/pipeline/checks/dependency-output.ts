@@ -12,11 +12,14 @@ export interface MissingDependency {
  * ` acme-agent : Depends: libfoo1 (>= 1.2) but it is not installable`.
  * Continuation lines leave the package out: `              Depends: libbar`.
  */
-const UNMET = /^\s*(?:(\S+)\s+:\s+)?(?:Pre-?)?Depends:\s+(.+?)(?:\s+but\s+(?:it is not installable|it is not going to be installed|.+ is to be installed))?\s*$/;
+const UNMET =
+  /^\s*(?:(\S+)\s+:\s+)?(?:Pre-?)?Depends:\s+(.+?)(?:\s+but\s+(?:it is not installable|it is not going to be installed|.+ is to be installed))?\s*$/;
 
 /** The dependencies apt reported as unmet in an installer's output. */
 export function findMissingDependencies(lines: readonly LogLine[]): MissingDependency[] {
-  const start = lines.findIndex((l) => l.text.includes('The following packages have unmet dependencies'));
+  const start = lines.findIndex((l) =>
+    l.text.includes('The following packages have unmet dependencies'),
+  );
   if (start === -1) return [];
   const missing: MissingDependency[] = [];
   let current = '';

@@ -7,7 +7,9 @@ export const exitStatusCheck: InstallerCheck = {
   name: 'exit status',
   check({ outcome, outputTail, installerFile }) {
     if (endedBySandbox(outcome) || outcome.exitCode === 0) return [];
-    const missing = installerFile.toLowerCase().endsWith('.deb') ? findMissingDependencies(outputTail) : [];
+    const missing = installerFile.toLowerCase().endsWith('.deb')
+      ? findMissingDependencies(outputTail)
+      : [];
     if (missing.length > 0) {
       return [
         makeFinding(
@@ -17,12 +19,19 @@ export const exitStatusCheck: InstallerCheck = {
         ),
       ];
     }
-    const how = outcome.exitCode !== null ? `exit status ${outcome.exitCode}` : `signal ${outcome.signal ?? 'unknown'}`;
+    const how =
+      outcome.exitCode !== null
+        ? `exit status ${outcome.exitCode}`
+        : `signal ${outcome.signal ?? 'unknown'}`;
     return [
       makeFinding(
         'INSTALLER_EXIT_STATUS',
         `The installer ended with ${how}; an installation counts as successful only with exit status 0.`,
-        { exitCode: outcome.exitCode, signal: outcome.signal, outputTail: outputEvidence(outputTail) },
+        {
+          exitCode: outcome.exitCode,
+          signal: outcome.signal,
+          outputTail: outputEvidence(outputTail),
+        },
       ),
     ];
   },

@@ -14,13 +14,25 @@ export const noDownloadCheck: InstallerCheck = {
   check({ network }) {
     const attempts = network.attempts.filter(isDownloadAttempt);
     if (attempts.length === 0) return [];
-    const targets = [...new Set(attempts.map((a) => a.url ?? (a.port === null ? a.host : `${a.host}:${a.port}`)).filter((t) => t !== null))];
+    const targets = [
+      ...new Set(
+        attempts
+          .map((a) => a.url ?? (a.port === null ? a.host : `${a.host}:${a.port}`))
+          .filter((t) => t !== null),
+      ),
+    ];
     return [
       makeFinding(
         'NETWORK_DOWNLOAD_ATTEMPT',
         `The installer tried to reach ${targets.slice(0, 5).join(', ')}${targets.length > 5 ? ` and ${targets.length - 5} more` : ''}; builds have no access outside the instance.`,
         {
-          attempts: attempts.map((a) => ({ protocol: a.protocol, host: a.host, port: a.port, url: a.url, detail: a.detail })),
+          attempts: attempts.map((a) => ({
+            protocol: a.protocol,
+            host: a.host,
+            port: a.port,
+            url: a.url,
+            detail: a.detail,
+          })),
         },
       ),
     ];

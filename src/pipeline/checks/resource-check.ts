@@ -13,26 +13,38 @@ export const resourceCheck: InstallerCheck = {
     const findings = [];
     if (outcome.limitsHit.memory) {
       findings.push(
-        makeFinding('RESOURCE_MEMORY', `The installation needed more than its ${mib(limits.memoryBytes)} of memory.`, {
-          limitBytes: limits.memoryBytes,
-          outputTail: tail,
-        }),
+        makeFinding(
+          'RESOURCE_MEMORY',
+          `The installation needed more than its ${mib(limits.memoryBytes)} of memory.`,
+          {
+            limitBytes: limits.memoryBytes,
+            outputTail: tail,
+          },
+        ),
       );
     }
     if (outcome.limitsHit.processes) {
       findings.push(
-        makeFinding('RESOURCE_PROCESSES', `The installation tried to run more than ${limits.pids} processes at once.`, {
-          limit: limits.pids,
-          outputTail: tail,
-        }),
+        makeFinding(
+          'RESOURCE_PROCESSES',
+          `The installation tried to run more than ${limits.pids} processes at once.`,
+          {
+            limit: limits.pids,
+            outputTail: tail,
+          },
+        ),
       );
     }
     if (outcome.limitsHit.disk) {
       findings.push(
-        makeFinding('RESOURCE_DISK', `The installation wrote more than its ${mib(limits.diskBytes)} of disk space.`, {
-          limitBytes: limits.diskBytes,
-          outputTail: tail,
-        }),
+        makeFinding(
+          'RESOURCE_DISK',
+          `The installation wrote more than its ${mib(limits.diskBytes)} of disk space.`,
+          {
+            limitBytes: limits.diskBytes,
+            outputTail: tail,
+          },
+        ),
       );
     }
     return findings;

@@ -195,7 +195,11 @@ const supportCases: Migration = {
       .addColumn('state', 'text', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('builds_state_idx').on('builds').columns(['state', 'submitted_at']).execute();
+    await db.schema
+      .createIndex('builds_state_idx')
+      .on('builds')
+      .columns(['state', 'submitted_at'])
+      .execute();
   },
 };
 
