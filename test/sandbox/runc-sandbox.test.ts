@@ -10,46 +10,23 @@ import {
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  SandboxCommand,
-  SandboxOutcome,
-  SandboxPrepareOptions,
-  SandboxSession,
-} from '../../src/sandbox/sandbox.js';
+import type { SandboxPrepareOptions, SandboxSession } from '../../src/sandbox/sandbox.js';
 import { SandboxError } from '../../src/sandbox/sandbox.js';
 import { RuncSandbox } from '../../src/sandbox/runc/runc-sandbox.js';
 import { repoRoot, tempDir } from '../support/paths.js';
 import { obtainSharedDebian12 } from '../base-images/shared-debian-root.js';
+import { LIMITS, runScript, type Ran } from './sandbox-runner.js';
 
 const execFileAsync = promisify(execFile);
 
-const LIMITS = { memoryBytes: 512 * 1024 * 1024, pids: 256, cpus: 1, wallClockMs: 60_000 };
 const DISK_LIMIT = 1024 * 1024 * 1024;
-const ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root' };
 
-interface Ran extends SandboxOutcome {
-  readonly stdout: string[];
-  readonly stderr: string[];
-}
-
-async function run(
+function run(
   session: SandboxSession,
   script: string,
-  overrides: Partial<Omit<SandboxCommand, 'onLine'>> = {},
+  overrides: Parameters<typeof runScript>[3] = {},
 ): Promise<Ran> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const outcome = await session.run({
-    argv: ['/bin/sh', '-c', script],
-    env: ENV,
-    cwd: '/',
-    mounts: [],
-    limits: LIMITS,
-    inputWaitMs: 10_000,
-    ...overrides,
-    onLine: (stream, text) => (stream === 'stdout' ? stdout : stderr).push(text),
-  });
-  return { ...outcome, stdout, stderr };
+  return runScript(session, '/bin/sh', script, overrides);
 }
 
 function mountInfo(): string {
