@@ -11,6 +11,7 @@ import type { EventBus } from '../events/event-bus.js';
 import { imageIdFromManifestDigest, writeImage } from '../image/oci-image-writer.js';
 import { writeLayer } from '../image/oci-layer-writer.js';
 import { findInstallerRunner } from '../installers/installer-registry.js';
+import type { PreparedNetwork } from '../sandbox/network/sink-network-pool.js';
 import type { SinkNetwork } from '../sandbox/network/sink-network.js';
 import type { Sandbox, SandboxLimits, SandboxOutcome, SandboxSession } from '../sandbox/sandbox.js';
 import { analyzeDpkg } from '../scanner/inventory/dpkg-analyzer.js';
@@ -32,8 +33,8 @@ export interface OsBuildRunnerDeps {
   readonly diskLimitBytes: number;
   readonly inputWaitMs: number;
   readonly stagingDir: string;
-  /** Makes the build's sink network: DNS and connections go to a recorder, nothing leaves. */
-  readonly createNetwork: (id: string) => Promise<SinkNetwork>;
+  /** A fresh sink network for one build: DNS and connections go to a recorder, nothing leaves. */
+  readonly acquireNetwork: () => Promise<PreparedNetwork>;
 }
 
 /** How many of the last output lines a finding carries as evidence. */
@@ -87,8 +88,9 @@ export class OsBuildRunner {
 
       tracker.start('network');
       await update({});
-      network = await this.deps.createNetwork(build.id);
-      const networkBefore = await network.snapshot();
+      const prepared = await this.deps.acquireNetwork();
+      network = prepared.network;
+      const networkBefore = prepared.before;
       tracker.finish('network');
 
       tracker.start('sandbox');

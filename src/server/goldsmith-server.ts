@@ -26,6 +26,7 @@ import { baseRefreshJobHandler, osBuildJobHandler } from '../pipeline/build-job-
 import { OsBuildRunner } from '../pipeline/os-build-runner.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
 import { cleanupStaleNetworks, createSinkNetwork } from '../sandbox/network/sink-network.js';
+import { SinkNetworkPool } from '../sandbox/network/sink-network-pool.js';
 import { RuncSandbox } from '../sandbox/runc/runc-sandbox.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -93,6 +94,7 @@ export async function startGoldsmith(
   const bootstrap = await accounts.bootstrap();
 
   let pool: WorkerPool | undefined;
+  let networkPool: SinkNetworkPool | undefined;
   if (config.workers > 0) {
     const sandbox = new RuncSandbox({ stateDir: config.sandboxDir });
     const networkStateDir = path.join(config.sandboxDir, 'networks');
@@ -100,6 +102,10 @@ export async function startGoldsmith(
     if (cleaned.length > 0)
       app.log.info({ sandboxes: cleaned }, 'removed sandboxes left by a previous run');
     const networks = await cleanupStaleNetworks({ stateDir: networkStateDir });
+    const networksAhead = new SinkNetworkPool(config.workers, (id) =>
+      createSinkNetwork(id, { stateDir: networkStateDir }),
+    );
+    networkPool = networksAhead;
     if (networks.length > 0)
       app.log.info({ networks }, 'removed sink networks left by a previous run');
     const bases = new BaseImageService({
@@ -127,7 +133,7 @@ export async function startGoldsmith(
       diskLimitBytes: config.diskLimitBytes,
       inputWaitMs: config.inputWaitMs,
       stagingDir: config.stagingDir,
-      createNetwork: (id) => createSinkNetwork(id, { stateDir: networkStateDir }),
+      acquireNetwork: () => networksAhead.acquire(),
     });
     pool = new WorkerPool({
       store,
@@ -161,6 +167,7 @@ export async function startGoldsmith(
     async stop() {
       await app.close();
       await pool?.stop();
+      await networkPool?.close();
       await store.close();
     },
   };

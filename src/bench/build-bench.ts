@@ -12,19 +12,20 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 
-import { ApiClient } from '../src/cli/api-client.js';
-import { buildConfig } from '../src/config/config.js';
-import type { PackageGroupView } from '../src/domain/package-groups/package-group-service.js';
-import { isFinalState } from '../src/domain/package-groups/group-state.js';
-import { BUILD_PHASES, type OsBuild, type StoredPackage } from '../src/domain/types.js';
-import { startGoldsmith } from '../src/server/goldsmith-server.js';
+import { ApiClient } from '../cli/api-client.js';
+import { buildConfig } from '../config/config.js';
+import type { PackageGroupView } from '../domain/package-groups/package-group-service.js';
+import { isFinalState } from '../domain/package-groups/group-state.js';
+import { BUILD_PHASES, type OsBuild, type StoredPackage } from '../domain/types.js';
+import { startGoldsmith } from '../server/goldsmith-server.js';
 
 const run = promisify(execFile);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const OS = 'debian-12';
 const INSTALLER =
   '#!/bin/sh\nset -e\nmkdir -p /opt/bench\necho "benchmark" > /opt/bench/installed\n';
-const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+// dist/bench/ → the repository root.
+const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
