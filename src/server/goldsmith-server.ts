@@ -44,8 +44,6 @@ export interface RunningGoldsmith {
 export interface StartOptions {
   readonly logger?: FastifyServerOptions['logger'];
   readonly clock?: Clock;
-  /** Listen on the configured port; false for in-process tests that `inject`. */
-  readonly listen?: boolean;
 }
 
 /**
@@ -151,13 +149,9 @@ export async function startGoldsmith(
     pool.start();
   }
 
-  let url = `http://${config.host}:${config.port}`;
-  if (options.listen ?? true) {
-    await app.listen({ host: config.host, port: config.port });
-    const address = app.server.address() as AddressInfo;
-    const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-    url = `http://${host}:${address.port}`;
-  }
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address() as AddressInfo;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
 
   return {
     app,
