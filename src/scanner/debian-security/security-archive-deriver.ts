@@ -2,6 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { readTextIfExists } from '../../util/read-text-if-exists.js';
+import { dpkgVersionScheme } from '../versions/dpkg-version.js';
 import { fetchChangelog } from './changelog-fetcher.js';
 import { firstCveMentions, parseChangelog, type ChangelogEntry } from './debian-changelog.js';
 import { fetchSourcesIndex, type SourceEntry } from './sources-index.js';
@@ -167,10 +168,15 @@ export function recordsFor(
   });
 }
 
-/** One entry per source package: an index may list several versions; the last listed wins. */
+/** One entry per source package: an index may list several versions; the newest, by dpkg's order, wins. */
 function newestPerPackage(entries: readonly SourceEntry[]): SourceEntry[] {
   const byPackage = new Map<string, SourceEntry>();
-  for (const entry of entries) byPackage.set(entry.package, entry);
+  for (const entry of entries) {
+    const known = byPackage.get(entry.package);
+    if (known === undefined || dpkgVersionScheme.compare(entry.version, known.version) > 0) {
+      byPackage.set(entry.package, entry);
+    }
+  }
   return [...byPackage.values()].sort((a, b) => a.package.localeCompare(b.package));
 }
 
