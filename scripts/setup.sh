@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 # reachability check; dpkg-dev: test packages; xz-utils, zstd: archives;
 # gcc, libc6-dev, make: the sandbox's static PID-1 agent (agent/); e2fsprogs,
 # mount: the size-limited ext4 loop filesystem under each sandbox's upper dir.
-packages=(runc mmdebstrap skopeo umoci buildah attr iproute2 iptables iputils-ping dpkg-dev xz-utils zstd ca-certificates util-linux gcc libc6-dev make e2fsprogs mount)
+# rpm, golang-go: real rpm databases and Go binaries for the scanner's tests.
+packages=(runc mmdebstrap skopeo umoci buildah attr iproute2 iptables iputils-ping dpkg-dev xz-utils zstd ca-certificates util-linux gcc libc6-dev make e2fsprogs mount rpm golang-go)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -6,7 +6,7 @@ import type { DebianMirrors } from './apt-sources.js';
  * Bumped whenever the way a root is made changes in a way the other recipe fields do not show,
  * so every cache entry made the old way is rebuilt.
  */
-export const DEBIAN_RECIPE_VERSION = 1;
+export const DEBIAN_RECIPE_VERSION = 2;
 
 /** One package of the base image and why a server image carries it. */
 export interface BasePackage {
@@ -54,6 +54,40 @@ const MERGED_USR_HOOK_DIR = '/usr/share/mmdebstrap/hooks/merged-usr';
  * mirror's content (mmdebstrap(1), SOURCE_DATE_EPOCH); file times come from the packages anyway.
  */
 const SOURCE_DATE_EPOCH = 1735689600;
+
+/** A systemd unit that makes an instance's own SSH host keys at its first boot. */
+const SSH_HOST_KEYS_UNIT = [
+  '[Unit]',
+  'Description=Generate the SSH host keys of this instance',
+  'Before=ssh.service',
+  'ConditionPathExists=!/etc/ssh/ssh_host_ed25519_key',
+  '',
+  '[Service]',
+  'Type=oneshot',
+  'ExecStart=/usr/bin/ssh-keygen -A',
+  '',
+  '[Install]',
+  'WantedBy=multi-user.target',
+].join('\\n');
+
+/**
+ * Shell run on the finished root (mmdebstrap --customize-hook, `$1` is the root):
+ * - the bootstrap copies the build host's hostname and resolver; an image must carry neither;
+ * - openssh-server generates host keys at install: every instance would share them, so they go,
+ *   and a unit makes each instance's own at first boot;
+ * - sshd takes keys only, as the marketplace's image policy asks (ChallengeResponseAuthentication
+ *   is the spelling bullseye's OpenSSH 8.4 knows; later versions take it as an alias).
+ */
+const BASE_CUSTOMIZE_HOOKS: readonly string[] = [
+  'echo localhost > "$1/etc/hostname"',
+  ': > "$1/etc/resolv.conf"',
+  'rm -f "$1"/etc/ssh/ssh_host_*',
+  `printf '${SSH_HOST_KEYS_UNIT}\\n' > "$1/etc/systemd/system/ssh-host-keys.service"`,
+  'mkdir -p "$1/etc/systemd/system/multi-user.target.wants"',
+  'ln -sf /etc/systemd/system/ssh-host-keys.service "$1/etc/systemd/system/multi-user.target.wants/ssh-host-keys.service"',
+  'mkdir -p "$1/etc/ssh/sshd_config.d"',
+  `printf 'PasswordAuthentication no\\nChallengeResponseAuthentication no\\nPermitRootLogin prohibit-password\\n' > "$1/etc/ssh/sshd_config.d/10-key-login-only.conf"`,
+];
 
 /** One apt source of the bootstrap: a sources.list line. */
 export interface RecipeSource {
@@ -105,8 +139,7 @@ export function debianRecipe(os: OsVersion, mirrors: DebianMirrors): DebianRecip
     packages: DEBIAN_BASE_PACKAGES.map((pkg) => pkg.name).sort(),
     sources,
     hookDirs: MERGED_USR_HOOK_SUITES.has(suite) ? [MERGED_USR_HOOK_DIR] : [],
-    // The bootstrap copies the build host's hostname and resolver; an image must carry neither.
-    customizeHooks: ['echo localhost > "$1/etc/hostname"', ': > "$1/etc/resolv.conf"'],
+    customizeHooks: BASE_CUSTOMIZE_HOOKS,
     sourceDateEpoch: SOURCE_DATE_EPOCH,
   };
 }

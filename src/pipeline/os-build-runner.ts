@@ -14,9 +14,8 @@ import { findInstallerRunner } from '../installers/installer-registry.js';
 import type { PreparedNetwork } from '../sandbox/network/sink-network-pool.js';
 import type { SinkNetwork } from '../sandbox/network/sink-network.js';
 import type { Sandbox, SandboxLimits, SandboxOutcome, SandboxSession } from '../sandbox/sandbox.js';
-import { analyzeDpkg } from '../scanner/inventory/dpkg-analyzer.js';
-import { readOsRelease } from '../scanner/inventory/os-release.js';
-import { toCycloneDx } from '../scanner/sbom/cyclonedx-sbom.js';
+import { analyzeRoot } from '../scanner/inventory/analyzer-registry.js';
+import { inventoryToCycloneDx } from '../scanner/sbom/cyclonedx-sbom.js';
 import type { BuildUpdate, Store } from '../store/store.js';
 import { BuildLogWriter } from './build-log-writer.js';
 import { checkInstallerRun } from './checks/installer-checks.js';
@@ -165,19 +164,17 @@ export class OsBuildRunner {
 
       tracker.start('scan');
       await update({ state: 'Scanning' });
-      const inventory = await analyzeDpkg(session.rootDir);
-      const osRelease = await readOsRelease(session.rootDir);
+      const inventory = await analyzeRoot(session.rootDir);
       const created = clock.now().toISOString();
-      const sbom = toCycloneDx(inventory, {
+      const sbom = inventoryToCycloneDx(inventory, {
         imageName: group.name,
         imageVersion: os.id,
-        osRelease,
         timestamp: created,
       });
       const sbomBlob = await this.deps.blobs.put(
         Readable.from([Buffer.from(JSON.stringify(sbom))]),
       );
-      log.system(`inventory: ${inventory.packages.length} dpkg packages`);
+      log.system(`inventory: ${inventory.packages.length} packages`);
       const written = await writeImage(
         {
           layers: [...base.image.layers, layer],

@@ -32,6 +32,7 @@ export interface Store {
   readonly jobs: JobQueue;
   readonly leases: LeaseRepository;
   readonly supportCases: SupportCaseRepository;
+  readonly advisories: AdvisoryRepository;
   /** Runs `work` in one transaction; the store it receives is bound to it. */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -169,4 +170,58 @@ export interface LeaseRepository {
   /** Takes the lease if it is free, expired, or already held by `owner`. */
   acquire(name: string, owner: string, now: string, until: string): Promise<boolean>;
   release(name: string, owner: string): Promise<void>;
+}
+
+/** One advisory as the store keeps it: the raw record plus the columns it is found by. */
+export interface StoredAdvisory {
+  readonly id: string;
+  /** Fixed-format UTC timestamp (`YYYY-MM-DDTHH:MM:SS.ffffffZ`), so text order is time order. */
+  readonly modified: string;
+  readonly withdrawn: string | null;
+  /** The source that imported it, e.g. `osv` or `debian-security`. */
+  readonly source: string;
+  /** Each (ecosystem, package name) the advisory affects, without duplicates. */
+  readonly packages: readonly AdvisoryPackage[];
+  /** The record's JSON text, as imported. */
+  readonly raw: string;
+}
+
+export interface AdvisoryPackage {
+  readonly ecosystem: string;
+  readonly name: string;
+}
+
+/** What the advisory database holds, for `vulndb status`. */
+export interface AdvisoryStatus {
+  readonly records: number;
+  /** Per ecosystem (a record affecting two ecosystems counts in both), by name. */
+  readonly ecosystems: readonly {
+    readonly ecosystem: string;
+    readonly records: number;
+    readonly newestModified: string;
+  }[];
+  /** Per source, by name: its records and when it was last imported. */
+  readonly sources: readonly {
+    readonly source: string;
+    readonly records: number;
+    readonly lastImportAt: string | null;
+  }[];
+}
+
+/** The advisory database the scanner matches against. */
+export interface AdvisoryRepository {
+  /**
+   * Inserts or replaces advisories by id, with their package rows, atomically.
+   * Callers pass batches of a few thousand.
+   */
+  upsert(advisories: readonly StoredAdvisory[]): Promise<void>;
+  /** Deletes advisories by id; returns how many existed. */
+  delete(ids: readonly string[]): Promise<number>;
+  /** The stored `modified` of each id that exists. */
+  modifiedOf(ids: readonly string[]): Promise<Map<string, string>>;
+  /** Advisories affecting any of `names` in `ecosystem`, by id. */
+  findByPackages(ecosystem: string, names: readonly string[]): Promise<StoredAdvisory[]>;
+  /** Notes that `source` finished an import at `at`. */
+  recordImport(source: string, at: string): Promise<void>;
+  status(): Promise<AdvisoryStatus>;
 }

@@ -1,17 +1,21 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeRoot } from '../../src/scanner/inventory/analyzer-registry.js';
 import { parseDpkgStatus } from '../../src/scanner/inventory/dpkg-analyzer.js';
+import type { Inventory } from '../../src/scanner/inventory/inventory-types.js';
 import { parseOsRelease } from '../../src/scanner/inventory/os-release.js';
 import {
+  inventoryToCycloneDx,
   SOURCE_NAME_PROPERTY,
   SOURCE_VERSION_PROPERTY,
   toCycloneDx,
 } from '../../src/scanner/sbom/cyclonedx-sbom.js';
 import type { CycloneDxBom } from '../../src/scanner/sbom/cyclonedx-sbom.js';
 import { repoRoot } from '../support/paths.js';
+import { writeTxtarRoot, zipArchiveDirs } from './inventory/fixture-root.js';
 
 const SCHEMAS = path.join(repoRoot, 'test/fixtures/schemas');
 
@@ -119,5 +123,75 @@ describe('toCycloneDx', () => {
     expect(byName('half-done', 'all')).toBeDefined();
     const refs = bom.components.map((c) => c['bom-ref']);
     expect(new Set(refs).size).toBe(refs.length);
+  });
+});
+
+describe('inventoryToCycloneDx', () => {
+  let root: string;
+  let bom: CycloneDxBom;
+  beforeAll(async () => {
+    root = writeTxtarRoot('language-packages.txtar');
+    writeTxtarRoot('java.txtar', root);
+    zipArchiveDirs(root);
+    const found = await analyzeRoot(root);
+    // rpm and Go packages as their analyzers report them (their fixtures need tools to build).
+    const inventory: Inventory = {
+      ...found,
+      packages: [
+        ...found.packages,
+        {
+          type: 'rpm',
+          name: 'bash',
+          version: '5.1.8-6.el9',
+          sourceName: 'bash',
+          sourceVersion: '5.1.8-6.el9',
+          arch: 'x86_64',
+          purl: 'pkg:rpm/rocky/bash@5.1.8-6.el9?arch=x86_64&distro=rocky-9.3',
+          licenses: ['GPLv3+'],
+          locations: ['var/lib/rpm/rpmdb.sqlite'],
+        },
+        {
+          type: 'go',
+          name: 'stdlib',
+          version: 'v1.19.8',
+          purl: 'pkg:golang/stdlib@v1.19.8',
+          locations: ['usr/local/bin/hello'],
+        },
+      ],
+    };
+    bom = inventoryToCycloneDx(inventory, {
+      imageName: meta.imageName,
+      imageVersion: meta.imageVersion,
+      timestamp: meta.timestamp,
+    });
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('validates against the official CycloneDX 1.6 schema', () => {
+    expect(cycloneDxValidator()(bom)).toEqual([]);
+  });
+
+  it('has one component per package of every type, with the operating system first', () => {
+    expect(bom.components[0]).toMatchObject({ type: 'operating-system', version: '12' });
+    const types = new Set(bom.components.map((c) => /^pkg:(\w+)\//.exec(c.purl ?? '')?.[1]));
+    expect([...types].sort()).toEqual(['deb', 'golang', 'maven', 'npm', 'pypi', 'rpm', undefined]);
+    const refs = bom.components.map((c) => c['bom-ref']);
+    expect(new Set(refs).size).toBe(refs.length);
+  });
+
+  it('gives licenses, source packages and where each package was found', () => {
+    expect(bom.components.find((c) => c.name === 'express')).toMatchObject({
+      purl: 'pkg:npm/express@4.18.2',
+      licenses: [{ license: { name: 'MIT' } }],
+      evidence: { occurrences: [{ location: 'opt/app/node_modules/express/package.json' }] },
+    });
+    expect(bom.components.find((c) => c.name === 'bash')?.properties).toEqual([
+      { name: 'goldsmith:rpm:source_name', value: 'bash' },
+      { name: 'goldsmith:rpm:source_version', value: '5.1.8-6.el9' },
+    ]);
+    expect(bom.components.find((c) => c.name === 'libc6')?.properties).toEqual([
+      { name: SOURCE_NAME_PROPERTY, value: 'glibc' },
+      { name: SOURCE_VERSION_PROPERTY, value: '2.36-9+deb12u4' },
+    ]);
   });
 });

@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type {
@@ -16,77 +14,17 @@ import type {
 } from '../../src/domain/types.js';
 import { openStore } from '../../src/store/open-store.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { NewJob, Store } from '../../src/store/store.js';
 import { tempDir } from '../support/paths.js';
-
-const POSTGRES_URL =
-  process.env['GOLDSMITH_TEST_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-/** One empty database, and a way to open any number of stores on it. */
-interface StoreHarness {
-  /** Opens another store on the same database, running migrations again. */
-  open(): Promise<Store>;
-  /**
-   * Whether two opened stores run statements truly in parallel. better-sqlite3
-   * blocks its thread on a lock, so SQLite concurrency tests share one store.
-   */
-  readonly parallel: boolean;
-  dispose(): Promise<void>;
-}
-
-type HarnessFactory = () => Promise<StoreHarness>;
-
-/** A fresh SQLite file in a temporary directory. */
-async function sqliteHarness(): Promise<StoreHarness> {
-  const dir = tempDir('store');
-  const stores: Store[] = [];
-  return {
-    parallel: false,
-    async open() {
-      const store = await openSqliteStore(join(dir, 'goldsmith.db'));
-      stores.push(store);
-      return store;
-    },
-    async dispose() {
-      for (const store of stores) await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** A random schema of the test database, dropped afterwards, so runs never collide. */
-function randomSchema(): string {
-  return `goldsmith_test_${randomBytes(6).toString('hex')}`;
-}
-
-async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(`drop schema if exists "${schema}" cascade`);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A fresh schema of the PostgreSQL test database. */
-async function postgresHarness(): Promise<StoreHarness> {
-  const schema = randomSchema();
-  const stores: Store[] = [];
-  return {
-    parallel: true,
-    async open() {
-      const store = await openPostgresStore(POSTGRES_URL, { schema });
-      stores.push(store);
-      return store;
-    },
-    async dispose() {
-      for (const store of stores) await store.close();
-      await dropSchema(schema);
-    },
-  };
-}
+import {
+  dropSchema,
+  POSTGRES_URL,
+  postgresHarness,
+  randomSchema,
+  sqliteHarness,
+  type HarnessFactory,
+  type StoreHarness,
+} from './store-harnesses.js';
 
 const T0 = Date.UTC(2025, 0, 1);
 

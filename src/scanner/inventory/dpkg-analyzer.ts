@@ -1,9 +1,13 @@
+import type { Analyzer, AnalyzerResult, AnalysisInput } from './analyzer.js';
 import type {
   DpkgInventory,
   DpkgPackage,
   DpkgStatus,
+  InventoryPackage,
   InventoryWarning,
+  OsRelease,
 } from './inventory-types.js';
+import { buildPurl } from './purl.js';
 import { listDirectoryInRoot, readTextInRoot } from './root-fs.js';
 
 const STATUS_FILE = 'var/lib/dpkg/status';
@@ -47,11 +51,81 @@ interface Stanza {
  */
 export async function analyzeDpkg(root: string): Promise<DpkgInventory> {
   const files = [STATUS_FILE];
-  for (const name of await listDirectoryInRoot(root, STATUS_DIR)) {
-    // distroless keeps `<package>.md5sums` beside each record.
-    if (!name.startsWith('.') && !name.endsWith('.md5sums')) files.push(`${STATUS_DIR}/${name}`);
-  }
-  const packages = new Map<string, DpkgPackage>();
+  for (const name of await listDirectoryInRoot(root, STATUS_DIR))
+    files.push(`${STATUS_DIR}/${name}`);
+  const { packages, warnings } = await readDpkgFiles(root, files.filter(isDpkgRecordFile));
+  return { packages: packages.map(({ pkg }) => pkg), warnings };
+}
+
+/** The dpkg database as an inventory analyzer (`status` and `status.d`). */
+export const dpkgAnalyzer: Analyzer = {
+  type: 'dpkg',
+  version: 1,
+  required: (relPath) => isDpkgRecordFile(relPath),
+  async analyze({ root, relPaths, os }: AnalysisInput): Promise<AnalyzerResult> {
+    // status first, as analyzeDpkg reads it, so the same duplicate wins.
+    const files = [...relPaths].sort(
+      (a, b) => Number(b === STATUS_FILE) - Number(a === STATUS_FILE),
+    );
+    const { packages, warnings } = await readDpkgFiles(root, files);
+    return {
+      packages: packages
+        // `config-files` keeps only configuration: no software of the package is on disk.
+        .filter(({ pkg }) => pkg.status.state !== 'config-files')
+        .map(({ pkg, file }) => toInventoryPackage(pkg, file, os)),
+      warnings,
+    };
+  },
+};
+
+/**
+ * The package URL of a Debian package (purl spec, `deb` type), e.g.
+ * `pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12`.
+ */
+export function debPurl(
+  pkg: Pick<DpkgPackage, 'name' | 'version' | 'architecture'>,
+  os: OsRelease | undefined,
+): string {
+  // Ubuntu and Debian are the two vendors the purl spec names; derivatives use Debian's archive.
+  const vendor = os?.id === 'ubuntu' ? 'ubuntu' : 'debian';
+  const release = os?.versionId ?? os?.versionCodename;
+  return buildPurl('deb', vendor, pkg.name, pkg.version, {
+    arch: pkg.architecture,
+    distro: release === undefined ? undefined : `${vendor}-${release}`,
+  });
+}
+
+function toInventoryPackage(
+  pkg: DpkgPackage,
+  file: string,
+  os: OsRelease | undefined,
+): InventoryPackage {
+  return {
+    type: 'deb',
+    name: pkg.name,
+    version: pkg.version,
+    sourceName: pkg.sourceName,
+    sourceVersion: pkg.sourceVersion,
+    arch: pkg.architecture,
+    purl: debPurl(pkg, os),
+    locations: [file],
+  };
+}
+
+function isDpkgRecordFile(relPath: string): boolean {
+  if (relPath === STATUS_FILE) return true;
+  if (!relPath.startsWith(`${STATUS_DIR}/`)) return false;
+  const name = relPath.slice(STATUS_DIR.length + 1);
+  // distroless keeps `<package>.md5sums` beside each record.
+  return !name.includes('/') && !name.startsWith('.') && !name.endsWith('.md5sums');
+}
+
+/** Reads status files in order; a package recorded again (same name and arch) is a warning. */
+async function readDpkgFiles(
+  root: string,
+  files: readonly string[],
+): Promise<{ packages: { pkg: DpkgPackage; file: string }[]; warnings: InventoryWarning[] }> {
+  const packages = new Map<string, { pkg: DpkgPackage; file: string }>();
   const warnings: InventoryWarning[] = [];
   for (const file of files) {
     const text = await readTextInRoot(root, file, MAX_STATUS_BYTES);
@@ -63,11 +137,12 @@ export async function analyzeDpkg(root: string): Promise<DpkgInventory> {
       if (packages.has(key)) {
         warnings.push({ file, line: 0, message: `${key} is recorded twice; the first is kept` });
       } else {
-        packages.set(key, pkg);
+        packages.set(key, { pkg, file });
       }
     }
   }
-  return { packages: sortPackages([...packages.values()]), warnings };
+  const sorted = [...packages.values()].sort((a, b) => comparePackages(a.pkg, b.pkg));
+  return { packages: sorted, warnings };
 }
 
 /** Parses the text of a dpkg status file (`file` names it in warnings). */
@@ -191,6 +266,10 @@ function parseStatus(value: string | undefined): DpkgStatus | undefined {
 }
 
 function sortPackages(packages: DpkgPackage[]): DpkgPackage[] {
-  const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  return packages.sort((a, b) => order(a.name, b.name) || order(a.architecture, b.architecture));
+  return packages.sort(comparePackages);
+}
+
+function comparePackages(a: DpkgPackage, b: DpkgPackage): number {
+  const order = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+  return order(a.name, b.name) || order(a.architecture, b.architecture);
 }

@@ -55,3 +55,41 @@ export interface DpkgInventory {
   readonly packages: readonly DpkgPackage[];
   readonly warnings: readonly InventoryWarning[];
 }
+
+/** The package ecosystems the inventory recognises. */
+export type PackageType = 'deb' | 'rpm' | 'npm' | 'python' | 'java' | 'go';
+
+/** One package of any ecosystem, as an analyzer found it under a root. */
+export interface InventoryPackage {
+  readonly type: PackageType;
+  /** The ecosystem's own name: `libc6`, `@scope/name`, `group:artifact`, a Go module path. */
+  readonly name: string;
+  /** Exactly as recorded (dpkg and rpm versions include the epoch, `1:2.3-4`). */
+  readonly version: string;
+  /** The source package (deb, rpm) it was built from. */
+  readonly sourceName?: string;
+  readonly sourceVersion?: string;
+  readonly arch?: string;
+  /** Package URL (github.com/package-url/purl-spec). */
+  readonly purl: string;
+  /** Files it was found in, relative to the root; `a.war!/WEB-INF/lib/b.jar` inside archives. */
+  readonly locations: readonly string[];
+  /** License names or expressions as the package declares them. */
+  readonly licenses?: readonly string[];
+}
+
+/** An analyzer's identity; part of scan cache keys, so a new version rescans. */
+export interface AnalyzerVersion {
+  readonly type: string;
+  readonly version: number;
+}
+
+/** Everything found under one root: the image's software inventory (its SBOM). */
+export interface Inventory {
+  readonly os: OsRelease | undefined;
+  /** Sorted by type, name, version, then purl. */
+  readonly packages: readonly InventoryPackage[];
+  readonly warnings: readonly InventoryWarning[];
+  /** Every analyzer consulted (those that found no files too), sorted by type: a cache key part. */
+  readonly analyzers: readonly AnalyzerVersion[];
+}

@@ -1,5 +1,6 @@
 import { constants as fsConstants } from 'node:fs';
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The most symlinks one lookup follows, like the kernel's MAXSYMLINKS. */
@@ -47,6 +48,30 @@ export async function readTextInRoot(
   relPath: string,
   maxBytes: number,
 ): Promise<string | undefined> {
+  return (await readBytesInRoot(root, relPath, maxBytes))?.toString('utf8');
+}
+
+/** Reads a file inside `root` (see resolveInRoot); undefined when absent or not a file. */
+export async function readBytesInRoot(
+  root: string,
+  relPath: string,
+  maxBytes: number,
+): Promise<Buffer | undefined> {
+  return withFileInRoot(root, relPath, async (handle, size) => {
+    if (size > maxBytes) throw new Error(`${relPath} is larger than ${maxBytes} bytes`);
+    return handle.readFile();
+  });
+}
+
+/**
+ * Opens a regular file inside `root` (see resolveInRoot) and passes it with its size to `use`,
+ * for readers that need only parts of a large file; undefined when absent or not a file.
+ */
+export async function withFileInRoot<T>(
+  root: string,
+  relPath: string,
+  use: (handle: FileHandle, size: number) => Promise<T>,
+): Promise<T | undefined> {
   const file = await resolveInRoot(root, relPath);
   if (file === undefined) return undefined;
   // O_NOFOLLOW: the resolved path has no symlinks left, and must not gain one meanwhile.
@@ -60,11 +85,21 @@ export async function readTextInRoot(
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) return undefined;
-    if (stats.size > maxBytes) throw new Error(`${relPath} is larger than ${maxBytes} bytes`);
-    return await handle.readFile('utf8');
+    return await use(handle, stats.size);
   } finally {
     await handle.close();
   }
+}
+
+/** Reads up to `length` bytes at `position`; fewer only at the end of the file. */
+export async function readAt(
+  handle: FileHandle,
+  position: number,
+  length: number,
+): Promise<Buffer> {
+  const buffer = Buffer.alloc(length);
+  const { bytesRead } = await handle.read(buffer, 0, length, position);
+  return buffer.subarray(0, bytesRead);
 }
 
 /** Names in a directory inside `root`, sorted; empty when it is absent or not a directory. */

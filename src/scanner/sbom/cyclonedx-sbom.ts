@@ -1,4 +1,11 @@
-import type { DpkgInventory, DpkgPackage, OsRelease } from '../inventory/inventory-types.js';
+import { debPurl as inventoryDebPurl } from '../inventory/dpkg-analyzer.js';
+import type {
+  DpkgInventory,
+  DpkgPackage,
+  Inventory,
+  InventoryPackage,
+  OsRelease,
+} from '../inventory/inventory-types.js';
 
 /** What the SBOM says about the image it describes. */
 export interface SbomMeta {
@@ -27,7 +34,10 @@ export interface CycloneDxComponent {
   readonly version?: string;
   readonly description?: string;
   readonly purl?: string;
+  readonly licenses?: readonly { readonly license: { readonly name: string } }[];
   readonly properties?: readonly CycloneDxProperty[];
+  /** Where the component was found: files relative to the image root. */
+  readonly evidence?: { readonly occurrences: readonly { readonly location: string }[] };
 }
 
 /** The subset of a CycloneDX 1.6 JSON BOM that Goldsmith writes. */
@@ -51,27 +61,45 @@ export const SOURCE_NAME_PROPERTY = 'goldsmith:deb:source_name';
 export const SOURCE_VERSION_PROPERTY = 'goldsmith:deb:source_version';
 
 /**
- * Builds a CycloneDX 1.6 BOM of an image's inventory: the image as the metadata component,
- * then the operating system and every package whose files are on disk (dpkg's `config-files`
- * records, which keep only configuration, are left out).
+ * Builds a CycloneDX 1.6 BOM of a dpkg inventory: the image as the metadata component, then the
+ * operating system and every package whose files are on disk (dpkg's `config-files` records,
+ * which keep only configuration, are left out). See inventoryToCycloneDx for all ecosystems.
  */
 export function toCycloneDx(inventory: DpkgInventory, meta: SbomMeta): CycloneDxBom {
-  const packages = inventory.packages.filter((pkg) => pkg.status.state !== 'config-files');
-  const components: CycloneDxComponent[] = [];
-  if (meta.osRelease !== undefined) components.push(osComponent(meta.osRelease));
-  for (const pkg of packages) {
-    const purl = debPurl(pkg, meta.osRelease);
-    components.push({
-      type: 'library',
-      'bom-ref': purl,
+  const packages = inventory.packages
+    .filter((pkg) => pkg.status.state !== 'config-files')
+    .map((pkg): InventoryPackage => ({
+      type: 'deb',
       name: pkg.name,
       version: pkg.version,
-      purl,
-      properties: [
-        { name: SOURCE_NAME_PROPERTY, value: pkg.sourceName },
-        { name: SOURCE_VERSION_PROPERTY, value: pkg.sourceVersion },
-      ],
-    });
+      sourceName: pkg.sourceName,
+      sourceVersion: pkg.sourceVersion,
+      arch: pkg.architecture,
+      purl: debPurl(pkg, meta.osRelease),
+      locations: [],
+    }));
+  return buildBom(packages, meta);
+}
+
+/**
+ * Builds a CycloneDX 1.6 BOM of a whole inventory (every ecosystem, see analyzeRoot): the image
+ * as the metadata component, then the operating system (the inventory's, unless `meta` gives
+ * one) and every package, with its source package, licenses and the files it was found in.
+ */
+export function inventoryToCycloneDx(inventory: Inventory, meta: SbomMeta): CycloneDxBom {
+  return buildBom(inventory.packages, { ...meta, osRelease: meta.osRelease ?? inventory.os });
+}
+
+function buildBom(packages: readonly InventoryPackage[], meta: SbomMeta): CycloneDxBom {
+  const components: CycloneDxComponent[] = [];
+  if (meta.osRelease !== undefined) components.push(osComponent(meta.osRelease));
+  const refs = new Set<string>();
+  for (const pkg of packages) {
+    // bom-refs must be unique; analyzeRoot merges equal purls, so this is only a safeguard.
+    let ref = pkg.purl;
+    for (let n = 2; refs.has(ref); n += 1) ref = `${pkg.purl}#${n}`;
+    refs.add(ref);
+    components.push(packageComponent(pkg, ref));
   }
   return {
     $schema: 'http://cyclonedx.org/schema/bom-1.6.schema.json',
@@ -93,16 +121,37 @@ export function toCycloneDx(inventory: DpkgInventory, meta: SbomMeta): CycloneDx
   };
 }
 
+function packageComponent(pkg: InventoryPackage, ref: string): CycloneDxComponent {
+  const properties: CycloneDxProperty[] = [];
+  // `goldsmith:<type>:source_name`, so deb packages keep SOURCE_NAME_PROPERTY.
+  if (pkg.sourceName !== undefined) {
+    properties.push({ name: `goldsmith:${pkg.type}:source_name`, value: pkg.sourceName });
+  }
+  if (pkg.sourceVersion !== undefined) {
+    properties.push({ name: `goldsmith:${pkg.type}:source_version`, value: pkg.sourceVersion });
+  }
+  return {
+    type: 'library',
+    'bom-ref': ref,
+    name: pkg.name,
+    version: pkg.version,
+    purl: pkg.purl,
+    ...(pkg.licenses === undefined || pkg.licenses.length === 0
+      ? {}
+      : { licenses: pkg.licenses.map((name) => ({ license: { name } })) }),
+    ...(properties.length === 0 ? {} : { properties }),
+    ...(pkg.locations.length === 0
+      ? {}
+      : { evidence: { occurrences: pkg.locations.map((location) => ({ location })) } }),
+  };
+}
+
 /**
  * The package URL of a Debian package (purl spec, `deb` type), e.g.
  * `pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12`.
  */
 export function debPurl(pkg: DpkgPackage, os: OsRelease | undefined): string {
-  const qualifiers = [`arch=${purlEncode(pkg.architecture)}`];
-  const release = os?.versionId ?? os?.versionCodename;
-  if (release !== undefined) qualifiers.push(`distro=${purlEncode(`debian-${release}`)}`);
-  // Qualifiers are sorted by key, as the purl spec's canonical form requires.
-  return `pkg:deb/debian/${purlEncode(pkg.name)}@${purlEncode(pkg.version)}?${qualifiers.sort().join('&')}`;
+  return inventoryDebPurl(pkg, os);
 }
 
 function osComponent(os: OsRelease): CycloneDxComponent {
@@ -114,15 +163,4 @@ function osComponent(os: OsRelease): CycloneDxComponent {
     ...(version === undefined ? {} : { version }),
     description: os.prettyName,
   };
-}
-
-/**
- * Percent-encodes a purl component: everything but ASCII letters, digits and `-._~`, so `+`
- * becomes `%2B` and an epoch's `:` becomes `%3A` (as packageurl implementations write them).
- */
-function purlEncode(text: string): string {
-  return encodeURIComponent(text).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
 }

@@ -170,4 +170,31 @@ export interface Database {
   base_images: BaseImagesTable;
   jobs: JobsTable;
   leases: LeasesTable;
+  advisories: AdvisoriesTable;
+  advisory_packages: AdvisoryPackagesTable;
+  advisory_imports: AdvisoryImportsTable;
+}
+
+/** The advisories table: one vulnerability record each, raw JSON kept whole. */
+export interface AdvisoriesTable {
+  id: string;
+  /** Fixed-format UTC timestamp, compared as text. */
+  modified: string;
+  withdrawn: string | null;
+  source: string;
+  /** The record's JSON text. */
+  raw: string;
+}
+
+/** One row per (ecosystem, package name) an advisory affects: the matcher's lookup. */
+export interface AdvisoryPackagesTable {
+  ecosystem: string;
+  name: string;
+  advisory_id: string;
+}
+
+/** When each advisory source was last imported. */
+export interface AdvisoryImportsTable {
+  source: string;
+  imported_at: string;
 }

@@ -203,10 +203,50 @@ const supportCases: Migration = {
   },
 };
 
+const advisories: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('advisories')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('modified', 'text', (c) => c.notNull())
+      .addColumn('withdrawn', 'text')
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('raw', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('advisories_source_idx')
+      .on('advisories')
+      .column('source')
+      .execute();
+
+    // No foreign key: the repository replaces both tables together, and bulk
+    // imports would pay for the check on every row.
+    await db.schema
+      .createTable('advisory_packages')
+      .addColumn('ecosystem', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('advisory_id', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('advisory_packages_pk', ['ecosystem', 'name', 'advisory_id'])
+      .execute();
+    await db.schema
+      .createIndex('advisory_packages_advisory_idx')
+      .on('advisory_packages')
+      .column('advisory_id')
+      .execute();
+
+    await db.schema
+      .createTable('advisory_imports')
+      .addColumn('source', 'text', (c) => c.primaryKey())
+      .addColumn('imported_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
 /** Migrations defined in code, keyed by name; Kysely applies them in name order. */
 const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
   '0002-support-cases': supportCases,
+  '0003-advisories': advisories,
 };
 
 /** Hands Kysely the in-code migrations, so no folder is scanned at run time. */

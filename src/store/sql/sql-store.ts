@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 
 import type {
   AccountRepository,
+  AdvisoryRepository,
   BaseImageRepository,
   BuildRepository,
   ImageRepository,
@@ -16,6 +17,7 @@ import type {
 } from '../store.js';
 import type { Database } from './database-schema.js';
 import { SqlAccountRepository } from './sql-account-repository.js';
+import { SqlAdvisoryRepository } from './sql-advisory-repository.js';
 import { SqlBaseImageRepository } from './sql-base-image-repository.js';
 import { SqlBuildRepository } from './sql-build-repository.js';
 import type { SqlCapabilities } from './sql-capabilities.js';
@@ -44,6 +46,7 @@ export class SqlStore implements Store {
   readonly jobs: JobQueue;
   readonly leases: LeaseRepository;
   readonly supportCases: SupportCaseRepository;
+  readonly advisories: AdvisoryRepository;
   readonly #db: Kysely<Database>;
   readonly #capabilities: SqlCapabilities;
 
@@ -61,6 +64,7 @@ export class SqlStore implements Store {
     this.jobs = new SqlJobQueue(db, capabilities);
     this.leases = new SqlLeaseRepository(db);
     this.supportCases = new SqlSupportCaseRepository(db);
+    this.advisories = new SqlAdvisoryRepository(db);
   }
 
   /**

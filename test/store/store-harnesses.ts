@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+import pg from 'pg';
+
+import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
+import { tempDir } from '../support/paths.js';
+
+/*
+ * The engines every store contract suite runs against: a fresh SQLite file,
+ * and a fresh schema of the PostgreSQL test database.
+ */
+
+export const POSTGRES_URL =
+  process.env['GOLDSMITH_TEST_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** One empty database, and a way to open any number of stores on it. */
+export interface StoreHarness {
+  /** Opens another store on the same database, running migrations again. */
+  open(): Promise<Store>;
+  /**
+   * Whether two opened stores run statements truly in parallel. better-sqlite3
+   * blocks its thread on a lock, so SQLite concurrency tests share one store.
+   */
+  readonly parallel: boolean;
+  dispose(): Promise<void>;
+}
+
+export type HarnessFactory = () => Promise<StoreHarness>;
+
+/** A fresh SQLite file in a temporary directory. */
+export async function sqliteHarness(): Promise<StoreHarness> {
+  const dir = tempDir('store');
+  const stores: Store[] = [];
+  return {
+    parallel: false,
+    async open() {
+      const store = await openSqliteStore(join(dir, 'goldsmith.db'));
+      stores.push(store);
+      return store;
+    },
+    async dispose() {
+      for (const store of stores) await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A random schema of the test database, dropped afterwards, so runs never collide. */
+export function randomSchema(): string {
+  return `goldsmith_test_${randomBytes(6).toString('hex')}`;
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh schema of the PostgreSQL test database. */
+export async function postgresHarness(): Promise<StoreHarness> {
+  const schema = randomSchema();
+  const stores: Store[] = [];
+  return {
+    parallel: true,
+    async open() {
+      const store = await openPostgresStore(POSTGRES_URL, { schema });
+      stores.push(store);
+      return store;
+    },
+    async dispose() {
+      for (const store of stores) await store.close();
+      await dropSchema(schema);
+    },
+  };
+}
