@@ -95,9 +95,10 @@ export function debPurl(
   });
 }
 
-function toInventoryPackage(
+/** A dpkg record as a general inventory package; `file` is where it was found, if known. */
+export function toInventoryPackage(
   pkg: DpkgPackage,
-  file: string,
+  file: string | undefined,
   os: OsRelease | undefined,
 ): InventoryPackage {
   return {
@@ -108,7 +109,7 @@ function toInventoryPackage(
     sourceVersion: pkg.sourceVersion,
     arch: pkg.architecture,
     purl: debPurl(pkg, os),
-    locations: [file],
+    locations: file === undefined ? [] : [file],
   };
 }
 

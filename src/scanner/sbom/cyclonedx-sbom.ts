@@ -1,4 +1,4 @@
-import { debPurl as inventoryDebPurl } from '../inventory/dpkg-analyzer.js';
+import { debPurl as inventoryDebPurl, toInventoryPackage } from '../inventory/dpkg-analyzer.js';
 import type {
   DpkgInventory,
   DpkgPackage,
@@ -68,16 +68,7 @@ export const SOURCE_VERSION_PROPERTY = 'goldsmith:deb:source_version';
 export function toCycloneDx(inventory: DpkgInventory, meta: SbomMeta): CycloneDxBom {
   const packages = inventory.packages
     .filter((pkg) => pkg.status.state !== 'config-files')
-    .map((pkg): InventoryPackage => ({
-      type: 'deb',
-      name: pkg.name,
-      version: pkg.version,
-      sourceName: pkg.sourceName,
-      sourceVersion: pkg.sourceVersion,
-      arch: pkg.architecture,
-      purl: debPurl(pkg, meta.osRelease),
-      locations: [],
-    }));
+    .map((pkg) => toInventoryPackage(pkg, undefined, meta.osRelease));
   return buildBom(packages, meta);
 }
 

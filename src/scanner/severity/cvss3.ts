@@ -1,3 +1,6 @@
+import { CvssVectorError, parseCvssMetrics } from './cvss-metrics.js';
+
+export { CvssVectorError };
 /**
  * CVSS v3.0 / v3.1 base score calculator, implemented from the FIRST specifications
  * (https://www.first.org/cvss/v3.1/specification-document, §7 for the formulas, §5 for ratings).
@@ -20,18 +23,6 @@ export interface Cvss3Score {
   readonly version: '3.0' | '3.1';
   readonly baseScore: number;
   readonly rating: CvssRating;
-}
-
-/** Why a vector string was rejected. */
-export class CvssVectorError extends Error {
-  /** Builds the error for `vector`, with the reason it is invalid. */
-  constructor(
-    readonly vector: string,
-    reason: string,
-  ) {
-    super(`invalid CVSS vector ${JSON.stringify(vector)}: ${reason}`);
-    this.name = 'CvssVectorError';
-  }
 }
 
 const BASE_METRICS = ['AV', 'AC', 'PR', 'UI', 'S', 'C', 'I', 'A'] as const;
@@ -79,25 +70,7 @@ export function parseCvss3(vector: string): Cvss3Vector {
   const match = PREFIX.exec(vector.trim());
   if (!match) throw new CvssVectorError(vector, 'expected a "CVSS:3.0/" or "CVSS:3.1/" prefix');
   const version = match[1] === '3.0' ? '3.0' : '3.1';
-  const metrics: Record<string, string> = {};
-  // Order is not enforced, as producers vary; each metric may appear only once (§6).
-  for (const part of (match[2] ?? '').split('/')) {
-    const [key, value, extra] = part.split(':');
-    if (key === undefined || value === undefined || extra !== undefined || key === '') {
-      throw new CvssVectorError(vector, `malformed metric ${JSON.stringify(part)}`);
-    }
-    const allowed = ALLOWED[key];
-    if (!allowed) throw new CvssVectorError(vector, `unknown metric ${key}`);
-    if (Object.hasOwn(metrics, key)) throw new CvssVectorError(vector, `duplicate metric ${key}`);
-    if (!allowed.includes(value)) {
-      throw new CvssVectorError(vector, `unknown value ${value} for metric ${key}`);
-    }
-    metrics[key] = value;
-  }
-  const missing = BASE_METRICS.filter((key) => !Object.hasOwn(metrics, key));
-  if (missing.length > 0) {
-    throw new CvssVectorError(vector, `missing base metric(s) ${missing.join(', ')}`);
-  }
+  const metrics = parseCvssMetrics(vector, match[2] ?? '', ALLOWED, BASE_METRICS);
   return { version, metrics };
 }
 

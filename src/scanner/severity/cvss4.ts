@@ -8,6 +8,7 @@
  */
 import { type CvssRating, CvssVectorError, cvssRating } from './cvss3.js';
 import { CVSS4_MACROVECTOR_SCORES } from './cvss4-macrovector-scores.js';
+import { parseCvssMetrics } from './cvss-metrics.js';
 
 /** A parsed and validated CVSS v4.0 vector. */
 export interface Cvss4Vector {
@@ -160,25 +161,7 @@ const PREFIX = 'CVSS:4.0/';
 export function parseCvss4(vector: string): Cvss4Vector {
   const text = vector.trim();
   if (!text.startsWith(PREFIX)) throw new CvssVectorError(vector, 'expected a "CVSS:4.0/" prefix');
-  const metrics: Record<string, string> = {};
-  // Order is not enforced, as producers vary; each metric may appear only once (§7).
-  for (const part of text.slice(PREFIX.length).split('/')) {
-    const [key, value, extra] = part.split(':');
-    if (key === undefined || value === undefined || extra !== undefined || key === '') {
-      throw new CvssVectorError(vector, `malformed metric ${JSON.stringify(part)}`);
-    }
-    const allowed = ALLOWED[key];
-    if (!allowed) throw new CvssVectorError(vector, `unknown metric ${key}`);
-    if (Object.hasOwn(metrics, key)) throw new CvssVectorError(vector, `duplicate metric ${key}`);
-    if (!allowed.includes(value)) {
-      throw new CvssVectorError(vector, `unknown value ${value} for metric ${key}`);
-    }
-    metrics[key] = value;
-  }
-  const missing = BASE_METRICS.filter((key) => !Object.hasOwn(metrics, key));
-  if (missing.length > 0) {
-    throw new CvssVectorError(vector, `missing base metric(s) ${missing.join(', ')}`);
-  }
+  const metrics = parseCvssMetrics(vector, text.slice(PREFIX.length), ALLOWED, BASE_METRICS);
   return { metrics };
 }
 
