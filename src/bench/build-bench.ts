@@ -176,6 +176,8 @@ async function main(): Promise<void> {
     await run('buildah', [...storage, 'rmi', '--all', '--force']).catch(() => undefined);
   } finally {
     await server.stop();
+    // buildah's overlay driver leaves its storage mounted on itself.
+    await run('umount', [path.join(work, 'buildah-storage', 'overlay')]).catch(() => undefined);
     await rm(work, { recursive: true, force: true }).catch(() => undefined);
   }
 }
