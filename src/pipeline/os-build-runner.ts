@@ -14,7 +14,7 @@ import { findInstallerRunner } from '../installers/installer-registry.js';
 import type { PreparedNetwork } from '../sandbox/network/sink-network-pool.js';
 import type { SinkNetwork } from '../sandbox/network/sink-network.js';
 import type { Sandbox, SandboxLimits, SandboxOutcome, SandboxSession } from '../sandbox/sandbox.js';
-import { analyzeRoot } from '../scanner/inventory/analyzer-registry.js';
+import { inventoryOverBase } from '../scanner/inventory/layered-inventory.js';
 import { inventoryToCycloneDx } from '../scanner/sbom/cyclonedx-sbom.js';
 import type { BuildUpdate, Store } from '../store/store.js';
 import { BuildLogWriter } from './build-log-writer.js';
@@ -164,7 +164,12 @@ export class OsBuildRunner {
 
       tracker.start('scan');
       await update({ state: 'Scanning' });
-      const inventory = await analyzeRoot(session.rootDir);
+      const inventory = await inventoryOverBase({
+        mergedRoot: session.rootDir,
+        upperDir: session.upperDir,
+        baseRoot: base.rootDir,
+        baseKey: base.base.rootDigest,
+      });
       const created = clock.now().toISOString();
       const sbom = inventoryToCycloneDx(inventory, {
         imageName: group.name,
