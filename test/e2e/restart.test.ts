@@ -58,7 +58,8 @@ describe('durable builds', () => {
       '3',
     ];
     let server: ServerProcess = await startServerProcess([...args]);
-    cleanups.push(() => server.kill('SIGKILL'));
+    // A graceful stop at the end, so the server removes its sink networks.
+    cleanups.push(() => server.kill('SIGTERM'));
     const operatorToken = server.operatorToken!;
     expect(operatorToken).toMatch(/^gs_/);
     const operator = new ApiClient(server.url, operatorToken);
