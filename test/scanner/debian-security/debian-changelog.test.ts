@@ -81,7 +81,7 @@ describe('Debian changelog', () => {
       '+',
       '+  * Fix CVE-2024-0001.',
       '+',
-      '+ -- Security Team <team@security.debian.org>  Mon, 01 Jan 2024 10:00:00 +0000',
+      '+ -- Security Team <team@security.example.invalid>  Mon, 01 Jan 2024 10:00:00 +0000',
     ].join('\n');
     const entries = parseChangelog(changelogFromDiff(diff));
     expect(firstCveMentions(entries).map((f) => [f.cve, f.entry.version])).toEqual([
