@@ -114,6 +114,7 @@ export class BaseImageService {
         layers: [layer],
         parentImageId: null,
         sbomDigest: null,
+        scanReportDigest: null,
         createdAt: created,
       };
       const base: BaseImage = {

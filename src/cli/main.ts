@@ -9,6 +9,7 @@ import { loginCommand } from './commands/login-command.js';
 import { operatorCommand } from './commands/operator-command.js';
 import { packageGroupCommand } from './commands/package-group-command.js';
 import { serverCommand } from './commands/server-command.js';
+import { scanCommand } from './commands/scan-command.js';
 import { vulndbCommand } from './commands/vulndb-command.js';
 
 const program = new Command('goldsmith')
@@ -24,6 +25,7 @@ buildCommand(program);
 catalogCommands(program);
 operatorCommand(program);
 vulndbCommand(program);
+scanCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ApiError) {

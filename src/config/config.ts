@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
@@ -31,6 +32,11 @@ export interface GoldsmithConfig {
   readonly holidays: readonly string[];
   readonly debianMirror: string | undefined;
   readonly debianSecurityMirror: string | undefined;
+  /**
+   * The scan gate's configuration (see README, "Scan gate"): which findings block a build.
+   * `<dataDir>/scan-gate.json` when that file exists, else the defaults.
+   */
+  readonly scanGateFile: string | undefined;
 }
 
 export const DEFAULT_DATA_DIR = '/var/lib/goldsmith';
@@ -71,5 +77,14 @@ export function buildConfig(input: ConfigInput = {}): GoldsmithConfig {
     holidays: Object.freeze([...(input.holidays ?? [])]),
     debianMirror: input.debianMirror,
     debianSecurityMirror: input.debianSecurityMirror,
+    scanGateFile: input.scanGateFile ?? defaultGateFile(dataDir),
   });
+}
+
+/** The file name of the gate configuration in a data directory. */
+export const SCAN_GATE_FILE_NAME = 'scan-gate.json';
+
+function defaultGateFile(dataDir: string): string | undefined {
+  const file = path.join(dataDir, SCAN_GATE_FILE_NAME);
+  return existsSync(file) ? file : undefined;
 }

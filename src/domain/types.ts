@@ -95,6 +95,8 @@ export interface OsBuild {
   readonly imageId: string | null;
   readonly baseImageId: string | null;
   readonly baseDigest: string | null;
+  /** The blob of the scan report (JSON), once the Scanning stage ran. */
+  readonly scanReportDigest: string | null;
   readonly submittedAt: string;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
@@ -136,6 +138,8 @@ export interface Image {
   readonly layers: ImageLayer[];
   readonly parentImageId: string | null;
   readonly sbomDigest: string | null;
+  /** The blob of the image's scan report (JSON), when it was scanned. */
+  readonly scanReportDigest: string | null;
   readonly createdAt: string;
 }
 

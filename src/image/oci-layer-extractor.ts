@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { extract as tarExtract } from 'tar-stream';
@@ -22,6 +22,42 @@ export interface ExtractLayerOptions {
   readonly applyWhiteouts?: boolean;
 }
 
+/** How extractLayerTar treats what the target holds and what the layer may create. */
+export interface ExtractLayerTarOptions extends ExtractLayerOptions {
+  /** The sha256 (`sha256:...`) the uncompressed tar must have; checked before anything is written. */
+  readonly diffId?: string;
+  /**
+   * Leave device nodes and FIFOs (and hardlinks to them) out of the target; they are still
+   * reported in the changes. A scanner reading the tree must not open a host disk or block on a pipe.
+   */
+  readonly skipDevices?: boolean;
+}
+
+/** What a layer changed, relative to the root, without a leading slash; each list sorted. */
+export interface LayerChangeSet {
+  /** Everything but directories that the layer adds or replaces; `mode` as lstat gives it. */
+  readonly paths: readonly {
+    readonly relPath: string;
+    readonly size: number;
+    readonly mode: number;
+  }[];
+  /** Paths that `.wh.name` entries delete from the layers below. */
+  readonly deleted: readonly string[];
+  /** Directories whose lower contents `.wh..wh..opq` entries hide (`''` is the root). */
+  readonly opaqueDirs: readonly string[];
+}
+
+/** The uncompressed tar of a layer does not have the diffId its config names. */
+export class LayerDiffIdMismatchError extends Error {
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`layer tar has diffId ${actual}, expected ${expected}`);
+    this.name = 'LayerDiffIdMismatchError';
+  }
+}
+
 /** A layer entry that would write outside the target or through a symlink; nothing was extracted. */
 export class UnsafeLayerEntryError extends Error {
   constructor(
@@ -37,7 +73,15 @@ type EntryType = 'file' | 'link' | 'symlink' | 'directory' | 'device' | 'fifo';
 
 interface LayerEntry {
   readonly path: string;
+  /** The name as the tar holds it, which GNU tar matches `--exclude` against. */
+  readonly rawName: string;
   readonly type: EntryType;
+  /** Of a hardlink: the type of what it links to. */
+  readonly linkedType: Exclude<EntryType, 'link' | 'directory'> | undefined;
+  /** Bytes of a file (of its target, for a hardlink; of the target path, for a symlink). */
+  readonly size: number;
+  /** Type and permission bits, as lstat would give them. */
+  readonly mode: number;
 }
 
 interface LayerPlan {
@@ -76,12 +120,34 @@ export async function extractLayer(
       `cannot extract layer ${layer.digest}: unsupported media type ${layer.mediaType}`,
     );
   }
-  if (!isDigest(layer.digest)) throw new Error(`layer digest is malformed: ${layer.digest}`);
+  const digest = layer.digest;
+  if (!isDigest(digest)) throw new Error(`layer digest is malformed: ${digest}`);
+  await extractLayerTar(
+    async () => throughStream(await blobs.get(digest), createGunzip()),
+    targetDir,
+    {
+      ...options,
+      diffId: layer.diffId,
+    },
+  );
+}
+
+/**
+ * Extracts the layer tar that `openTar` streams (uncompressed; opened once per pass) onto
+ * `targetDir`, which holds the layers below, and says what the layer changed. The first pass
+ * checks every entry as extractLayer describes, before anything is written; an error that
+ * `openTar`'s stream raises (a digest check) also stops it there. GNU tar then extracts.
+ */
+export async function extractLayerTar(
+  openTar: () => Promise<Readable>,
+  targetDir: string,
+  options: ExtractLayerTarOptions = {},
+): Promise<LayerChangeSet> {
   const applyWhiteouts = options.applyWhiteouts ?? false;
   await mkdir(targetDir, { recursive: true });
   // Into an empty directory (a fresh base root) nothing below can conflict or be whited out.
   const lowerExists = (await readdir(targetDir)).length > 0;
-  const plan = await planLayer(await blobs.get(layer.digest), layer.diffId, applyWhiteouts);
+  const plan = await planLayer(await openTar(), options.diffId, applyWhiteouts);
   if (lowerExists) {
     await checkAgainstTarget(plan, targetDir);
     await clearReplacedPaths(plan, targetDir);
@@ -90,12 +156,68 @@ export async function extractLayer(
     for (const removed of plan.whiteouts) await removeBelowRealDirs(targetDir, removed);
     for (const dir of plan.opaqueDirs) await clearDirectory(targetDir, dir);
   }
-  await runGnuTar(await blobs.get(layer.digest), targetDir, applyWhiteouts);
+  const skipped =
+    options.skipDevices === true
+      ? [...plan.entries.values()].filter((entry) => isDeviceLike(entry.linkedType ?? entry.type))
+      : [];
+  await runGnuTar(
+    await openTar(),
+    targetDir,
+    applyWhiteouts,
+    skipped.map((entry) => entry.rawName),
+  );
+  // Belt and braces: whatever name GNU tar matched differently, no device stays behind.
+  for (const entry of skipped) await removeDeviceLike(path.join(targetDir, entry.path));
+  return changeSet(plan);
+}
+
+/** Pipes `source` into `transform` and returns the transform; an error of either ends it. */
+export function throughStream(source: Readable, transform: Duplex): Duplex {
+  pipeline(source, transform).catch(() => undefined);
+  return transform;
+}
+
+function isDeviceLike(type: EntryType): boolean {
+  return type === 'device' || type === 'fifo';
+}
+
+async function removeDeviceLike(file: string): Promise<void> {
+  const stats = await lstat(file).catch(() => undefined);
+  if (stats === undefined) return;
+  if (stats.isCharacterDevice() || stats.isBlockDevice() || stats.isFIFO()) await rm(file);
+}
+
+/** `st_mode` type bits (POSIX `<sys/stat.h>`) of each tar typeflag. */
+const TYPE_BITS: Partial<Record<string, number>> = {
+  file: 0o100000,
+  'contiguous-file': 0o100000,
+  directory: 0o040000,
+  'character-device': 0o020000,
+  'block-device': 0o060000,
+  fifo: 0o010000,
+};
+
+const SYMLINK_MODE = 0o120777;
+
+function changeSet(plan: LayerPlan): LayerChangeSet {
+  const paths = [...plan.entries.values()]
+    .filter((entry) => entry.type !== 'directory')
+    .map((entry) => ({ relPath: entry.path, size: entry.size, mode: entry.mode }))
+    .sort((a, b) => compare(a.relPath, b.relPath));
+  return {
+    paths,
+    deleted: [...new Set(plan.whiteouts)].sort(compare),
+    opaqueDirs: [...new Set(plan.opaqueDirs)].sort(compare),
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 async function planLayer(
-  blob: Readable,
-  diffId: string,
+  tar: Readable,
+  diffId: string | undefined,
   applyWhiteouts: boolean,
 ): Promise<LayerPlan> {
   const entries = new Map<string, LayerEntry>();
@@ -105,7 +227,7 @@ async function planLayer(
   const tap = new PassThrough();
   tap.on('data', (chunk: Buffer) => diffHash.update(chunk));
   const extract = tarExtract();
-  const feeding = pipeline(blob, createGunzip(), tap, extract);
+  const feeding = pipeline(tar, tap, extract);
   const reading = (async () => {
     for await (const entry of extract) {
       entry.resume();
@@ -136,24 +258,36 @@ async function planLayer(
         continue;
       }
       if (entries.has(entryPath)) throw new UnsafeLayerEntryError(rawName, 'duplicate entry');
+      const linkname = header.linkname ?? '';
+      let described: Pick<LayerEntry, 'linkedType' | 'size' | 'mode'> = {
+        linkedType: undefined,
+        size: type === 'symlink' ? Buffer.byteLength(linkname) : (header.size ?? 0),
+        // Linux symlinks always lstat as 0777, whatever the tar says.
+        mode:
+          type === 'symlink'
+            ? SYMLINK_MODE
+            : (TYPE_BITS[header.type] ?? 0) | ((header.mode ?? 0) & 0o7777),
+      };
       if (type === 'link') {
-        const target = normalizeEntryPath(header.linkname ?? '');
-        const linked = entries.get(target);
+        const linked = entries.get(normalizeEntryPath(linkname));
         if (linked === undefined || linked.type === 'directory') {
           throw new UnsafeLayerEntryError(rawName, 'hardlink to a path not earlier in the layer');
         }
+        // A hardlink to a hardlink links to what that one links to.
+        const linkedType = linked.type === 'link' ? linked.linkedType : linked.type;
+        described = { linkedType, size: linked.size, mode: linked.mode };
       }
-      if (type === 'symlink' && (header.linkname ?? '').includes('\u0000')) {
+      if (type === 'symlink' && linkname.includes('\u0000')) {
         throw new UnsafeLayerEntryError(rawName, 'symlink target holds a NUL byte');
       }
-      entries.set(entryPath, { path: entryPath, type });
+      entries.set(entryPath, { path: entryPath, rawName, type, ...described });
     }
   })();
   const [fed, read] = await Promise.allSettled([feeding, reading]);
   if (read.status === 'rejected') throw read.reason;
   if (fed.status === 'rejected') throw fed.reason;
   const actual = `sha256:${diffHash.digest('hex')}`;
-  if (actual !== diffId) throw new Error(`layer tar has diffId ${actual}, expected ${diffId}`);
+  if (diffId !== undefined && actual !== diffId) throw new LayerDiffIdMismatchError(diffId, actual);
   const plan = { entries, whiteouts, opaqueDirs };
   checkAncestorsInLayer(plan);
   return plan;
@@ -287,11 +421,12 @@ function ancestors(relPath: string): string[] {
   return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
 }
 
-/** Extracts with GNU tar (owners, modes, devices, binary xattrs) from the blob checked above. */
+/** Extracts with GNU tar (owners, modes, devices, binary xattrs) from the tar checked above. */
 async function runGnuTar(
-  blob: Readable,
+  tar: Readable,
   targetDir: string,
   applyWhiteouts: boolean,
+  excludedNames: readonly string[],
 ): Promise<void> {
   const args = [
     '--extract',
@@ -305,6 +440,10 @@ async function runGnuTar(
     // overlayfs would obey these if the result became a lower layer; a layer may not set them.
     '--xattrs-exclude=trusted.overlay.*',
     ...(applyWhiteouts ? ['--exclude=.wh.*'] : []),
+    // Exact member names: no pattern characters, matched from the start of the name.
+    ...(excludedNames.length > 0
+      ? ['--no-wildcards', '--anchored', ...excludedNames.map((name) => `--exclude=${name}`)]
+      : []),
   ];
   const child = spawn('tar', args, { stdio: ['pipe', 'ignore', 'pipe'] });
   const stderr: Buffer[] = [];
@@ -313,12 +452,19 @@ async function runGnuTar(
     child.on('error', reject);
     child.on('close', resolve);
   });
-  const feeding = pipeline(blob, createGunzip(), child.stdin);
+  const feeding = pipeline(tar, child.stdin);
   const [fed, code] = await Promise.allSettled([feeding, exited]);
   if (code.status === 'rejected') throw code.reason;
   // tar's own complaint explains more than the broken pipe its early exit causes.
   if (code.value !== 0) {
     throw new Error(`tar exited with ${code.value}: ${Buffer.concat(stderr).toString().trim()}`);
   }
-  if (fed.status === 'rejected') throw fed.reason;
+  // GNU tar stops reading at the end-of-archive blocks: padding after them may then find the
+  // pipe closed. The first pass read (and verified) the whole stream already.
+  if (fed.status === 'rejected' && !isClosedPipe(fed.reason)) throw fed.reason;
+}
+
+function isClosedPipe(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE';
 }

@@ -9,17 +9,21 @@ import type { Clock } from '../domain/clock.js';
 import type { BuildPhase, Finding, Image, OsBuild, PhaseTiming } from '../domain/types.js';
 import type { EventBus } from '../events/event-bus.js';
 import { imageIdFromManifestDigest, writeImage } from '../image/oci-image-writer.js';
+import { IMAGE_KIND_LABEL } from '../scanner/scan/image-scanner.js';
 import { writeLayer } from '../image/oci-layer-writer.js';
 import { findInstallerRunner } from '../installers/installer-registry.js';
 import type { PreparedNetwork } from '../sandbox/network/sink-network-pool.js';
 import type { SinkNetwork } from '../sandbox/network/sink-network.js';
 import type { Sandbox, SandboxLimits, SandboxOutcome, SandboxSession } from '../sandbox/sandbox.js';
-import { inventoryOverBase } from '../scanner/inventory/layered-inventory.js';
+import { ANALYZERS } from '../scanner/inventory/analyzer-registry.js';
 import { inventoryToCycloneDx } from '../scanner/sbom/cyclonedx-sbom.js';
+import type { ImageScanner } from '../scanner/scan/image-scanner.js';
+import type { ScanReport, UngatedScanReport } from '../scanner/scan/scan-report.js';
 import type { BuildUpdate, Store } from '../store/store.js';
 import { BuildLogWriter } from './build-log-writer.js';
 import { checkInstallerRun } from './checks/installer-checks.js';
 import { stagePackages, SANDBOX_PACKAGE_DIR } from './package-staging.js';
+import { scanFindings } from './scan-findings.js';
 
 export interface OsBuildRunnerDeps {
   readonly store: Store;
@@ -34,6 +38,9 @@ export interface OsBuildRunnerDeps {
   readonly stagingDir: string;
   /** A fresh sink network for one build: DNS and connections go to a recorder, nothing leaves. */
   readonly acquireNetwork: () => Promise<PreparedNetwork>;
+  readonly scanner: ImageScanner;
+  /** Decides which findings of a scan block the build (the installation's gate). */
+  readonly gate: (report: UngatedScanReport) => Promise<ScanReport>;
 }
 
 /** How many of the last output lines a finding carries as evidence. */
@@ -164,22 +171,7 @@ export class OsBuildRunner {
 
       tracker.start('scan');
       await update({ state: 'Scanning' });
-      const inventory = await inventoryOverBase({
-        mergedRoot: session.rootDir,
-        upperDir: session.upperDir,
-        baseRoot: base.rootDir,
-        baseKey: base.base.rootDigest,
-      });
       const created = clock.now().toISOString();
-      const sbom = inventoryToCycloneDx(inventory, {
-        imageName: group.name,
-        imageVersion: os.id,
-        timestamp: created,
-      });
-      const sbomBlob = await this.deps.blobs.put(
-        Readable.from([Buffer.from(JSON.stringify(sbom))]),
-      );
-      log.system(`inventory: ${inventory.packages.length} packages`);
       const written = await writeImage(
         {
           layers: [...base.image.layers, layer],
@@ -190,7 +182,7 @@ export class OsBuildRunner {
           ],
           labels: {
             'org.goldsmith.os-version': os.id,
-            'org.goldsmith.image-kind': 'test',
+            [IMAGE_KIND_LABEL]: 'test',
             'org.goldsmith.package-group': group.name,
             'org.goldsmith.build': build.id,
           },
@@ -199,8 +191,49 @@ export class OsBuildRunner {
         },
         this.deps.blobs,
       );
+      const imageId = imageIdFromManifestDigest(written.manifestDigest);
+      const report = await this.deps.gate(
+        await this.deps.scanner.scanBuild({
+          target: {
+            kind: 'build',
+            name: `${group.name} on ${os.id}`,
+            imageId,
+            manifestDigest: written.manifestDigest,
+          },
+          baseRoot: base.rootDir,
+          baseLayerDigests: base.image.layers.map((l) => l.digest),
+          mergedRoot: session.rootDir,
+          upperDir: session.upperDir,
+          installerLayerDigest: layer.digest,
+        }),
+      );
+      const reportBlob = await this.deps.blobs.put(
+        Readable.from([Buffer.from(JSON.stringify(report))]),
+      );
+      log.system(describeScan(report));
+      for (const notRun of report.policy.notRun) {
+        log.system(`policy check ${notRun.checkId} not run: ${notRun.reason}`);
+      }
+      if (!report.gate.passed) {
+        tracker.finish('scan');
+        await update({ scanReportDigest: reportBlob.digest });
+        await this.finishWithIssues(update, log, scanFindings(report));
+        return;
+      }
+      const sbom = inventoryToCycloneDx(
+        {
+          os: report.os,
+          packages: report.packages,
+          warnings: [],
+          analyzers: ANALYZERS.map((a) => ({ type: a.type, version: a.version })),
+        },
+        { imageName: group.name, imageVersion: os.id, timestamp: created },
+      );
+      const sbomBlob = await this.deps.blobs.put(
+        Readable.from([Buffer.from(JSON.stringify(sbom))]),
+      );
       const image: Image = {
-        id: imageIdFromManifestDigest(written.manifestDigest),
+        id: imageId,
         accountId: build.accountId,
         kind: 'test',
         osVersion: os.id,
@@ -209,6 +242,7 @@ export class OsBuildRunner {
         layers: [...base.image.layers, layer],
         parentImageId: base.image.id,
         sbomDigest: sbomBlob.digest,
+        scanReportDigest: reportBlob.digest,
         createdAt: created,
       };
       if ((await store.images.get(null, image.id)) === undefined) await store.images.insert(image);
@@ -218,6 +252,7 @@ export class OsBuildRunner {
       await update({
         state: 'Successful',
         imageId: image.id,
+        scanReportDigest: reportBlob.digest,
         finishedAt: clock.now().toISOString(),
       });
     } finally {
@@ -268,6 +303,14 @@ class PhaseTracker {
     const started = this.phases[phase]?.startedAt ?? this.clock.now().toISOString();
     this.phases[phase] = { startedAt: started, finishedAt: this.clock.now().toISOString() };
   }
+}
+
+function describeScan(report: ScanReport): string {
+  const blocking = report.gate.blockingVulnerabilities + report.gate.blockingPolicyViolations;
+  return (
+    `scan: ${report.packages.length} packages, ${report.vulnerabilities.length} vulnerabilities, ` +
+    `${report.policy.violations.length} policy violations; gate ${report.gate.passed ? 'passed' : `failed (${blocking} blocking)`}`
+  );
 }
 
 function describeOutcome(outcome: SandboxOutcome): string {

@@ -28,6 +28,9 @@ import { WorkerPool } from '../pipeline/worker-pool.js';
 import { cleanupStaleNetworks, createSinkNetwork } from '../sandbox/network/sink-network.js';
 import { SinkNetworkPool } from '../sandbox/network/sink-network-pool.js';
 import { RuncSandbox } from '../sandbox/runc/runc-sandbox.js';
+import { applyGate } from '../scanner/gate/apply-gate.js';
+import { loadGatePolicy } from '../scanner/gate/gate-config.js';
+import { ImageScanner } from '../scanner/scan/image-scanner.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { GOLDSMITH_VERSION } from '../version.js';
@@ -64,6 +67,8 @@ export async function startGoldsmith(
   ]) {
     await mkdir(dir, { recursive: true });
   }
+  // A broken gate file stops the start, rather than every build later.
+  await loadGatePolicy(config.scanGateFile);
   const store = await openStore(config.database);
   const blobs = new FsBlobStore(config.blobDir);
   const events = new InProcessEventBus();
@@ -132,6 +137,14 @@ export async function startGoldsmith(
       inputWaitMs: config.inputWaitMs,
       stagingDir: config.stagingDir,
       acquireNetwork: () => networksAhead.acquire(),
+      scanner: new ImageScanner({
+        advisories: store.advisories,
+        cache: store.scanCache,
+        now: () => clock.now(),
+      }),
+      // Read for every build, so allow-list and VEX changes apply without a restart.
+      gate: async (report) =>
+        applyGate(report, await loadGatePolicy(config.scanGateFile), clock.now()).report,
     });
     pool = new WorkerPool({
       store,

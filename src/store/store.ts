@@ -33,6 +33,7 @@ export interface Store {
   readonly leases: LeaseRepository;
   readonly supportCases: SupportCaseRepository;
   readonly advisories: AdvisoryRepository;
+  readonly scanCache: ScanCacheRepository;
   /** Runs `work` in one transaction; the store it receives is bound to it. */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -79,6 +80,7 @@ export interface BuildUpdate {
   readonly imageId?: string | null;
   readonly baseImageId?: string | null;
   readonly baseDigest?: string | null;
+  readonly scanReportDigest?: string | null;
   readonly startedAt?: string | null;
   readonly finishedAt?: string | null;
   readonly phases?: Readonly<Partial<Record<BuildPhase, PhaseTiming>>>;
@@ -206,6 +208,16 @@ export interface AdvisoryStatus {
     readonly records: number;
     readonly lastImportAt: string | null;
   }[];
+}
+
+/** Scan results kept per layer chain, analyzer and check versions and advisory snapshot. */
+export interface ScanCacheRepository {
+  /** The JSON text stored under `key`, if any. */
+  get(key: string): Promise<string | undefined>;
+  /** Stores (or replaces) `result` under `key`. */
+  put(key: string, result: string, at: string): Promise<void>;
+  /** Removes entries made before `before`; returns how many. */
+  prune(before: string): Promise<number>;
 }
 
 /** The advisory database the scanner matches against. */

@@ -22,10 +22,20 @@ export function testMirrors(): Promise<DebianMirrors> {
 }
 
 /** The debian-12 root every test shares: built once per cache, by whichever test asks first. */
-export async function obtainSharedDebian12(
+export function obtainSharedDebian12(
   onProgress: (line: string) => void = () => {},
 ): Promise<DebianRoot> {
-  return new DebianRootCache(testBaseCacheDir).obtain(debian12(), {
+  return obtainSharedDebian('debian-12', onProgress);
+}
+
+/** The root of a catalog OS version that every test shares, built once per cache. */
+export async function obtainSharedDebian(
+  id: 'debian-11' | 'debian-12' | 'debian-13',
+  onProgress: (line: string) => void = () => {},
+): Promise<DebianRoot> {
+  const os = findOsVersion(id);
+  if (os === undefined) throw new Error(`${id} is missing from the catalog`);
+  return new DebianRootCache(testBaseCacheDir).obtain(os, {
     mirrors: await testMirrors(),
     refresh: false,
     onProgress,

@@ -81,6 +81,7 @@ function build(accountId: string, groupId: string, id: string, overrides: Partia
     imageId: null,
     baseImageId: null,
     baseDigest: null,
+    scanReportDigest: null,
     submittedAt: at(0),
     startedAt: null,
     finishedAt: null,
@@ -111,6 +112,7 @@ function image(accountId: string, id: string, overrides: Partial<Image> = {}) {
     ],
     parentImageId: null,
     sbomDigest: null,
+    scanReportDigest: null,
     createdAt: at(0),
     ...overrides,
   };

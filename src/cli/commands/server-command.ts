@@ -92,6 +92,11 @@ export function serverCommand(program: Command): void {
       'Debian security archive (default: from the host’s apt sources)',
       process.env['GOLDSMITH_DEBIAN_SECURITY_MIRROR'],
     )
+    .option(
+      '--scan-gate <file>',
+      'scan gate configuration (default: scan-gate.json in the data directory, if present)',
+      process.env['GOLDSMITH_SCAN_GATE'],
+    )
     .action(async (opts: Record<string, string | undefined>) => {
       const config = buildConfig({
         dataDir: opts['dataDir'],
@@ -117,6 +122,7 @@ export function serverCommand(program: Command): void {
         jobLeaseMs: parseWholeNumber(opts['jobLease'] ?? '', '--job-lease') * 1000,
         debianMirror: opts['debianMirror'],
         debianSecurityMirror: opts['debianSecurityMirror'],
+        scanGateFile: opts['scanGate'],
       });
       const server = await startGoldsmith(config, {
         logger: { level: process.env['GOLDSMITH_LOG_LEVEL'] ?? 'info' },

@@ -11,7 +11,7 @@ import {
   type DeriveSummary,
 } from '../../scanner/debian-security/security-archive-deriver.js';
 
-import { buildConfig, DEFAULT_DATA_DIR } from '../../config/config.js';
+import { buildConfig } from '../../config/config.js';
 import {
   DEFAULT_OSV_SOURCE,
   importOsvEntries,
@@ -19,14 +19,9 @@ import {
   type OsvImportProgress,
 } from '../../scanner/advisories/osv-importer.js';
 import type { OsvEntry } from '../../scanner/advisories/osv-sources.js';
-import { openStore } from '../../store/open-store.js';
-import type { AdvisoryStatus, Store } from '../../store/store.js';
+import type { AdvisoryStatus } from '../../store/store.js';
+import { withStore, withStoreOptions, type StoreOptions } from '../store-options.js';
 import { note, printJson, printTable } from '../output.js';
-
-interface StoreOptions {
-  dataDir: string;
-  database?: string;
-}
 
 /** How often progress is written to stderr at most. */
 const PROGRESS_INTERVAL_MS = 1000;
@@ -167,30 +162,6 @@ export function vulndbCommand(program: Command): void {
       printStatus(status, new Date());
     });
   });
-}
-
-function withStoreOptions(command: Command): Command {
-  return command
-    .option(
-      '--data-dir <dir>',
-      'the server’s data directory, holding its database (env GOLDSMITH_DATA_DIR)',
-      process.env['GOLDSMITH_DATA_DIR'] ?? DEFAULT_DATA_DIR,
-    )
-    .option(
-      '--database <url>',
-      'sqlite:PATH or postgres://… (default: SQLite in the data directory)',
-      process.env['GOLDSMITH_DATABASE'],
-    );
-}
-
-async function withStore(opts: StoreOptions, work: (store: Store) => Promise<void>): Promise<void> {
-  const config = buildConfig({ dataDir: opts.dataDir, database: opts.database });
-  const store = await openStore(config.database);
-  try {
-    await work(store);
-  } finally {
-    await store.close();
-  }
 }
 
 function throttledProgress(): (progress: OsvImportProgress) => void {

@@ -130,6 +130,15 @@ export const FINDING_CATALOGUE = {
       'Add the missing packages (as .deb files) to the package group, or remove the dependency.',
     evidence: 'missing: package, and what it depends on',
   },
+  VULNERABLE_PACKAGE: {
+    severity: 'high',
+    rule: 'The image must not carry known vulnerabilities that the scan gate blocks (by default critical and high ones that have a fix).',
+    title: 'A package in the image has a known vulnerability with a fix',
+    remedy:
+      'Upgrade the package to the fixed version or later: ship the fixed package in your group when the installer layer brought it, or ask the operator to refresh the base image when it came with the base. If the vulnerable code cannot run in your product, ask the operator for a VEX statement or an allow-list entry.',
+    evidence:
+      'id, aliases, package, sourcePackage, installedVersion, fixedVersion, severity (and its source), layer',
+  },
   OPERATOR_CLOSED: {
     severity: 'high',
     rule: 'An operator looked into a build that failed and found the cause in the package group.',

@@ -90,6 +90,7 @@ export class PackageGroupService {
       imageId: null,
       baseImageId: null,
       baseDigest: null,
+      scanReportDigest: null,
       submittedAt: now,
       startedAt: null,
       finishedAt: null,

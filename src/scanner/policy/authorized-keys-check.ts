@@ -23,6 +23,7 @@ export const authorizedKeysCheck: PolicyCheck = {
   id: CHECK_ID,
   version: 1,
   title: 'No authorized_keys files',
+  perFile: false,
   async check(root) {
     const accounts = await readPasswd(root);
     const found = new Set<string>();

@@ -11,6 +11,7 @@ export const osEndOfLifeCheck: PolicyCheck = {
   id: CHECK_ID,
   version: 1,
   title: 'No end-of-life operating system',
+  perFile: false,
   async check(root, context) {
     const release = await readOsRelease(root);
     if (release === undefined) throw new PolicyCheckNotRun('no os-release file in the image');

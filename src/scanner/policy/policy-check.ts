@@ -1,5 +1,4 @@
-/** Which layer of an image brought a file: the base (gold) image or the installer's own layer. */
-export type PolicyLayer = 'base' | 'installer';
+import type { LayerOrigin } from '../layers/layer-origin.js';
 
 /** How urgent a policy violation is, on the same scale as vulnerabilities. */
 export type PolicySeverity = 'critical' | 'high' | 'medium' | 'low';
@@ -7,9 +6,14 @@ export type PolicySeverity = 'critical' | 'high' | 'medium' | 'low';
 /** What a check needs besides the root: where files came from, and the clock. */
 export interface PolicyContext {
   /** The layer that brought `relPath` (relative to the root, no leading `/`). */
-  layerOf?(relPath: string): PolicyLayer | undefined;
+  layerOf?(relPath: string): LayerOrigin | undefined;
   /** The time end-of-life dates are compared with; the current time when absent. */
   readonly now?: Date;
+  /**
+   * When given, checks that judge each file on its own (`perFile`) look only at these files
+   * (relative paths): the layer below was checked already and its results are reused.
+   */
+  readonly onlyFiles?: ReadonlySet<string>;
 }
 
 /** Where a violation was seen. Excerpts never carry a secret in clear. */
@@ -26,8 +30,6 @@ export interface PolicyEvidence {
   readonly date?: string;
   /** A malware signature name. */
   readonly signature?: string;
-  /** Filled in by runPolicyChecks from `PolicyContext.layerOf`. */
-  readonly layer?: PolicyLayer;
 }
 
 /** One marketplace policy an image breaks: data for the report and the gate. */
@@ -39,6 +41,8 @@ export interface PolicyViolation {
   readonly message: string;
   readonly remedy: string;
   readonly evidence: PolicyEvidence;
+  /** The layer that brought the evidence's file; filled in by runPolicyChecks from `PolicyContext.layerOf`. */
+  readonly layer?: LayerOrigin;
 }
 
 /** One policy check over an image root. */
@@ -48,6 +52,11 @@ export interface PolicyCheck {
   /** Bumped whenever the check's results can change, so cached results are invalidated. */
   readonly version: number;
   readonly title: string;
+  /**
+   * True when a file's verdict depends on that file alone (secrets, malware), so a layer's
+   * results are the layer below's for unchanged files plus a check of the changed ones.
+   */
+  readonly perFile: boolean;
   /** Checks `root`; throws PolicyCheckNotRun when it cannot decide (never a silent pass). */
   check(root: string, context: PolicyContext): Promise<PolicyViolation[]>;
 }

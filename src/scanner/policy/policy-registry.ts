@@ -69,6 +69,5 @@ export async function runPolicyChecks(
 function withLayer(violation: PolicyViolation, context: PolicyContext): PolicyViolation {
   const file = violation.evidence.path;
   const layer = file === undefined ? undefined : context.layerOf?.(file);
-  if (layer === undefined) return violation;
-  return { ...violation, evidence: { ...violation.evidence, layer } };
+  return layer === undefined ? violation : { ...violation, layer };
 }

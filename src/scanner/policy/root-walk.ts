@@ -21,13 +21,20 @@ const READ_CONCURRENCY = 16;
 /**
  * Every regular file under `start` (relative to `root`), sorted. The start is resolved with
  * resolveInRoot; below it symlinks are never followed, so every host path returned is free
- * of symlinks and inside the root, and a file is listed once. `skip` prunes paths.
+ * of symlinks and inside the root, and a file is listed once. `skip` prunes paths; `only`
+ * (PolicyContext.onlyFiles) limits the walk to those files and the directories above them.
  */
 export async function listRootFiles(
   root: string,
   start: string,
   skip: (relPath: string) => boolean,
+  only?: ReadonlySet<string>,
 ): Promise<RootFile[]> {
+  if (only !== undefined) {
+    const dirs = directoriesAbove(only);
+    const inner = skip;
+    skip = (relPath) => inner(relPath) || (!only.has(relPath) && !dirs.has(relPath));
+  }
   const startDir = await resolveInRoot(root, start);
   if (startDir === undefined) return [];
   const base = path.relative(root, startDir).split(path.sep).filter(Boolean).join('/');
@@ -50,6 +57,23 @@ export async function listRootFiles(
     }
   }
   return files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
+}
+
+const directoriesOf = new WeakMap<ReadonlySet<string>, Set<string>>();
+
+/** Every directory that holds one of `files`, at any depth; computed once per set. */
+function directoriesAbove(files: ReadonlySet<string>): Set<string> {
+  let dirs = directoriesOf.get(files);
+  if (dirs === undefined) {
+    dirs = new Set<string>();
+    for (const file of files) {
+      for (let slash = file.indexOf('/'); slash > 0; slash = file.indexOf('/', slash + 1)) {
+        dirs.add(file.slice(0, slash));
+      }
+    }
+    directoriesOf.set(files, dirs);
+  }
+  return dirs;
 }
 
 /**

@@ -41,7 +41,7 @@ function isSkipped(relPath: string): boolean {
 const SSH_HOST_KEY = /^etc\/ssh\/ssh_host_[^/]*key$/;
 /** Cheap test before the per-line rules run. */
 const CANDIDATE =
-  /PRIVATE KEY|AKIA|ASIA|aws_secret_access_key|AccountKey=|SharedAccessKey=|private_key/;
+  /PRIVATE KEY|AKIA|ASIA|AccountKey=|SharedAccessKey=|private_key|aws_secret_access_key/i;
 /** RFC 7468 labels ending in PRIVATE KEY, OpenSSH's own format, and OpenPGP secret keys. */
 const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
 /** AWS access key ids: AKIA (long-term) or ASIA (temporary), then 16 of [A-Z0-9]. */
@@ -87,10 +87,11 @@ const LINE_RULES: readonly LineRule[] = [
  */
 export const secretsCheck: PolicyCheck = {
   id: CHECK_ID,
-  version: 1,
+  version: 2,
   title: 'No private keys, cloud credentials or other secrets',
-  async check(root) {
-    const files = await listRootFiles(root, '/', isSkipped);
+  perFile: true,
+  async check(root, context) {
+    const files = await listRootFiles(root, '/', isSkipped, context.onlyFiles);
     const perFile = await mapRootFiles(files, async (file) => {
       const read = await readRootFile(file, MAX_TEXT_BYTES, true);
       if (read === undefined || read.size > MAX_TEXT_BYTES) return [];

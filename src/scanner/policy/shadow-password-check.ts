@@ -19,6 +19,7 @@ export const shadowPasswordCheck: PolicyCheck = {
   id: CHECK_ID,
   version: 1,
   title: 'No blank root password and no password hashes for login accounts',
+  perFile: false,
   async check(root) {
     const accounts = new Map((await readPasswd(root)).map((entry) => [entry.name, entry]));
     const violations: PolicyViolation[] = [];

@@ -29,6 +29,7 @@ export const sshdConfigCheck: PolicyCheck = {
   id: CHECK_ID,
   version: 1,
   title: 'sshd with password authentication off and no password root login',
+  perFile: false,
   async check(root) {
     const directives = await readSshdConfig(root);
     if (directives === undefined) return [];

@@ -11,7 +11,10 @@ import type {
 export interface SbomMeta {
   /** The image's name, e.g. its id `img-0f3c2a9d81b7e4c55` or a product name. */
   readonly imageName: string;
-  readonly imageVersion: string;
+  /** The image's version, e.g. its manifest digest; omitted from the BOM when not given. */
+  readonly imageVersion?: string;
+  /** Goldsmith's version, given to the tool component when known. */
+  readonly toolVersion?: string;
   /** When the SBOM was made, ISO 8601. */
   readonly timestamp: string;
   /** The image's operating system: an SBOM component, and the purls' `distro` qualifier. */
@@ -100,12 +103,20 @@ function buildBom(packages: readonly InventoryPackage[], meta: SbomMeta): Cyclon
     version: 1,
     metadata: {
       timestamp: meta.timestamp,
-      tools: { components: [{ type: 'application', name: 'goldsmith' }] },
+      tools: {
+        components: [
+          {
+            type: 'application',
+            name: 'goldsmith',
+            ...(meta.toolVersion === undefined ? {} : { version: meta.toolVersion }),
+          },
+        ],
+      },
       component: {
         type: 'container',
         'bom-ref': `image:${meta.imageName}`,
         name: meta.imageName,
-        version: meta.imageVersion,
+        ...(meta.imageVersion === undefined ? {} : { version: meta.imageVersion }),
       },
     },
     components,

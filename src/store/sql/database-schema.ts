@@ -68,6 +68,7 @@ export interface BuildsTable {
   image_id: string | null;
   base_image_id: string | null;
   base_digest: string | null;
+  scan_report_digest: string | null;
   submitted_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -106,6 +107,7 @@ export interface ImagesTable {
   layers: string;
   parent_image_id: string | null;
   sbom_digest: string | null;
+  scan_report_digest: string | null;
   created_at: string;
 }
 
@@ -173,6 +175,7 @@ export interface Database {
   advisories: AdvisoriesTable;
   advisory_packages: AdvisoryPackagesTable;
   advisory_imports: AdvisoryImportsTable;
+  scan_cache: ScanCacheTable;
 }
 
 /** The advisories table: one vulnerability record each, raw JSON kept whole. */
@@ -197,4 +200,12 @@ export interface AdvisoryPackagesTable {
 export interface AdvisoryImportsTable {
   source: string;
   imported_at: string;
+}
+
+/** Scan results per layer chain, analyzer versions and advisory snapshot (the key says which). */
+export interface ScanCacheTable {
+  cache_key: string;
+  /** The cached result's JSON text. */
+  result: string;
+  created_at: string;
 }

@@ -242,11 +242,25 @@ const advisories: Migration = {
   },
 };
 
+const scans: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('scan_cache')
+      .addColumn('cache_key', 'text', (c) => c.primaryKey())
+      .addColumn('result', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.alterTable('builds').addColumn('scan_report_digest', 'text').execute();
+    await db.schema.alterTable('images').addColumn('scan_report_digest', 'text').execute();
+  },
+};
+
 /** Migrations defined in code, keyed by name; Kysely applies them in name order. */
 const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
   '0002-support-cases': supportCases,
   '0003-advisories': advisories,
+  '0004-scans': scans,
 };
 
 /** Hands Kysely the in-code migrations, so no folder is scanned at run time. */

@@ -25,6 +25,7 @@ export class SqlBuildRepository implements BuildRepository {
         image_id: build.imageId,
         base_image_id: build.baseImageId,
         base_digest: build.baseDigest,
+        scan_report_digest: build.scanReportDigest,
         submitted_at: build.submittedAt,
         started_at: build.startedAt,
         finished_at: build.finishedAt,
@@ -101,6 +102,7 @@ function toColumns(update: BuildUpdate): Updateable<BuildsTable> {
   if (update.imageId !== undefined) values.image_id = update.imageId;
   if (update.baseImageId !== undefined) values.base_image_id = update.baseImageId;
   if (update.baseDigest !== undefined) values.base_digest = update.baseDigest;
+  if (update.scanReportDigest !== undefined) values.scan_report_digest = update.scanReportDigest;
   if (update.startedAt !== undefined) values.started_at = update.startedAt;
   if (update.finishedAt !== undefined) values.finished_at = update.finishedAt;
   if (update.phases !== undefined) values.phases = toJson(update.phases);
@@ -120,6 +122,7 @@ function toBuild(row: Selectable<BuildsTable>): OsBuild {
     imageId: row.image_id,
     baseImageId: row.base_image_id,
     baseDigest: row.base_digest,
+    scanReportDigest: row.scan_report_digest,
     submittedAt: row.submitted_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,

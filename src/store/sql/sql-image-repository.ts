@@ -26,6 +26,7 @@ export class SqlImageRepository implements ImageRepository {
         layers: toJson(image.layers),
         parent_image_id: image.parentImageId,
         sbom_digest: image.sbomDigest,
+        scan_report_digest: image.scanReportDigest,
         created_at: image.createdAt,
       })
       .execute();
@@ -53,6 +54,7 @@ function toImage(row: Selectable<ImagesTable>): Image {
     layers: fromJson<ImageLayer[]>(row.layers, 'images.layers'),
     parentImageId: row.parent_image_id,
     sbomDigest: row.sbom_digest,
+    scanReportDigest: row.scan_report_digest,
     createdAt: row.created_at,
   };
 }

@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type {
   AccountRepository,
   AdvisoryRepository,
+  ScanCacheRepository,
   BaseImageRepository,
   BuildRepository,
   ImageRepository,
@@ -18,6 +19,7 @@ import type {
 import type { Database } from './database-schema.js';
 import { SqlAccountRepository } from './sql-account-repository.js';
 import { SqlAdvisoryRepository } from './sql-advisory-repository.js';
+import { SqlScanCacheRepository } from './sql-scan-cache-repository.js';
 import { SqlBaseImageRepository } from './sql-base-image-repository.js';
 import { SqlBuildRepository } from './sql-build-repository.js';
 import type { SqlCapabilities } from './sql-capabilities.js';
@@ -47,6 +49,7 @@ export class SqlStore implements Store {
   readonly leases: LeaseRepository;
   readonly supportCases: SupportCaseRepository;
   readonly advisories: AdvisoryRepository;
+  readonly scanCache: ScanCacheRepository;
   readonly #db: Kysely<Database>;
   readonly #capabilities: SqlCapabilities;
 
@@ -65,6 +68,7 @@ export class SqlStore implements Store {
     this.leases = new SqlLeaseRepository(db);
     this.supportCases = new SqlSupportCaseRepository(db);
     this.advisories = new SqlAdvisoryRepository(db);
+    this.scanCache = new SqlScanCacheRepository(db);
   }
 
   /**

@@ -34,7 +34,12 @@ describe('runPolicyChecks', () => {
     ];
     const result = await runPolicyChecks(
       fixtureRoot('shadow-violating'),
-      { layerOf: (relPath) => (relPath === 'etc/shadow' ? 'installer' : 'base') },
+      {
+        layerOf: (relPath) =>
+          relPath === 'etc/shadow'
+            ? { index: 1, digest: null, role: 'installer' }
+            : { index: 0, digest: null, role: 'base' },
+      },
       checks,
     );
     expect(result.ran).toEqual([{ checkId: 'shadow-passwords', version: 1 }]);
@@ -42,7 +47,7 @@ describe('runPolicyChecks', () => {
       { checkId: 'os-end-of-life', reason: 'no os-release file in the image' },
       { checkId: 'malware-clamav', reason: 'clamscan not installed' },
     ]);
-    expect(result.violations.map((v) => [v.code, v.evidence.path, v.evidence.layer])).toEqual([
+    expect(result.violations.map((v) => [v.code, v.evidence.path, v.layer?.role])).toEqual([
       ['POLICY_BLANK_PASSWORD', 'etc/passwd', 'base'],
       ['POLICY_BLANK_PASSWORD', 'etc/shadow', 'installer'],
       ['POLICY_LOGIN_PASSWORD_HASH', 'etc/shadow', 'installer'],
@@ -54,6 +59,7 @@ describe('runPolicyChecks', () => {
       id: 'broken',
       version: 1,
       title: 'Broken',
+      perFile: false,
       check: () => Promise.reject(new Error('EIO: disk gone')),
     };
     await expect(runPolicyChecks(fixtureRoot('shadow-clean'), {}, [broken])).rejects.toThrow(

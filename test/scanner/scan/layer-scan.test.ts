@@ -5,7 +5,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { analyzeRoot } from '../../../src/scanner/inventory/analyzer-registry.js';
-import { inventoryOverBase } from '../../../src/scanner/inventory/layered-inventory.js';
+import { overlayUpperChanges } from '../../../src/scanner/layers/layer-changes.js';
+import { runPolicyOverLower } from '../../../src/scanner/policy/layered-policy.js';
+import { runPolicyChecks } from '../../../src/scanner/policy/policy-registry.js';
+import { packageKey, packagesOf, scanLayer } from '../../../src/scanner/scan/layer-scan.js';
+import type { StoredAdvisorySource } from '../../../src/scanner/scan/vulnerability-scan.js';
 import { tempDir } from '../../support/paths.js';
 
 function write(root: string, relPath: string, text: string): void {
@@ -25,7 +29,12 @@ function pythonMetadata(name: string, version: string): string {
   return `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n`;
 }
 
-describe('inventory of a base plus an overlay upper directory', () => {
+/** An AWS secret key of the right shape (AWS documentation's example key). */
+const FAKE_AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const NOW = new Date('2026-11-27T00:00:00Z');
+const NO_ADVISORIES: StoredAdvisorySource = { findByPackages: () => Promise.resolve([]) };
+
+describe('scan of a base plus an overlay upper directory', () => {
   const mounts: string[] = [];
   afterEach(() => {
     for (const merged of mounts.splice(0)) execFileSync('umount', [merged]);
@@ -54,6 +63,7 @@ describe('inventory of a base plus an overlay upper directory', () => {
       'opt/tools/node_modules/left-pad/package.json',
       '{"name":"left-pad","version":"1.3.0"}',
     );
+    write(base, 'opt/tools/.env', `AWS_SECRET_ACCESS_KEY=${FAKE_AWS_SECRET}\n`);
     execFileSync('mount', [
       '-t',
       'overlay',
@@ -68,6 +78,11 @@ describe('inventory of a base plus an overlay upper directory', () => {
   }
 
   const cases: [string, (merged: string) => void][] = [
+    [
+      'a new file with a secret',
+      (m) => write(m, 'opt/acme/config.ini', `aws_secret_access_key = ${FAKE_AWS_SECRET}\n`),
+    ],
+    ['a deleted file with a secret', (m) => rmSync(path.join(m, 'opt/tools/.env'))],
     ['an unrelated file', (m) => write(m, 'opt/acme/README', 'hello')],
     [
       'a new npm package',
@@ -107,18 +122,55 @@ describe('inventory of a base plus an overlay upper directory', () => {
     ],
   ];
 
-  it.each(cases)('equals a full analysis of the merged root after %s', async (_label, change) => {
+  it.each(cases)('equals a full scan of the merged root after %s', async (label, change) => {
     const { base, upper, merged } = overlay(change);
-    const layered = await inventoryOverBase({
-      mergedRoot: merged,
-      upperDir: upper,
-      baseRoot: base,
-      baseKey: base,
+    const lower = await scanLayer({
+      root: base,
+      index: 0,
+      lower: undefined,
+      changes: undefined,
+      advisories: NO_ADVISORIES,
+    });
+    const changes = await overlayUpperChanges(upper);
+    const layered = await scanLayer({
+      root: merged,
+      index: 1,
+      lower,
+      changes,
+      advisories: NO_ADVISORIES,
     });
     const full = await analyzeRoot(merged);
-    expect(layered.packages.map((p) => p.purl).sort()).toEqual(
-      full.packages.map((p) => p.purl).sort(),
-    );
+    expect(
+      packagesOf(layered)
+        .map((p) => p.purl)
+        .sort(),
+    ).toEqual(full.packages.map((p) => p.purl).sort());
     expect(layered.os).toEqual(full.os);
+    // A package the base had keeps layer 0; one the overlay brought is layer 1.
+    for (const pkg of packagesOf(layered)) {
+      const inBase = packagesOf(lower).some((b) => packageKey(b) === packageKey(pkg));
+      expect(layered.origins[packageKey(pkg)]).toBe(inBase ? 0 : 1);
+    }
+
+    const policyOverBase = await runPolicyOverLower(
+      merged,
+      await runPolicyChecks(base, { now: NOW }),
+      changes,
+      { now: NOW },
+    );
+    const fullPolicy = await runPolicyChecks(merged, { now: NOW });
+    // The base's opt/tools/.env holds a secret; the cases add one, or take it away.
+    const secrets = fullPolicy.violations.filter((v) => v.checkId === 'secrets').length;
+    const expected: Record<string, number> = {
+      'a new file with a secret': 2,
+      'a deleted file with a secret': 0,
+      'a replaced directory (opaque)': 0,
+    };
+    expect(secrets).toBe(expected[label] ?? 1);
+    const describe = (v: { code: string; evidence: { path?: string; line?: number } }) =>
+      `${v.code} ${v.evidence.path ?? ''}:${v.evidence.line ?? ''}`;
+    expect(policyOverBase.violations.map(describe).sort()).toEqual(
+      fullPolicy.violations.map(describe).sort(),
+    );
   });
 });
