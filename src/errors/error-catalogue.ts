@@ -50,6 +50,12 @@ export const ERROR_CATALOGUE = {
     title: 'No such image in this account',
     solution: 'Check the image id shown on the build.',
   },
+  SCAN_REPORT_NOT_FOUND: {
+    status: 404,
+    title: 'The build or image has no scan report',
+    solution:
+      'A build has a scan report once it reaches its Scanning stage; wait for it with `goldsmith build show`. Builds that failed earlier, and base images, have none.',
+  },
   INVALID_PACKAGE_FILE_NAME: {
     status: 400,
     title: 'The package file name is not allowed',

@@ -83,7 +83,7 @@ export async function startGoldsmith(
     packageGroups: new PackageGroupService(store, baseImages, events, clock, {
       jobMaxAttempts,
     }),
-    builds: new BuildService(store, presenter),
+    builds: new BuildService(store, presenter, blobs),
     investigations: new InvestigationService(store, presenter, events, clock, { jobMaxAttempts }),
     images: new ImageService(store, blobs),
     baseImages,

@@ -220,6 +220,15 @@ export interface ScanCacheRepository {
   prune(before: string): Promise<number>;
 }
 
+/** Names the advisory database's current content cheaply; see AdvisoryRepository.snapshot. */
+export interface AdvisoryDatabaseState {
+  /** Bumped in the same transaction as every upsert and delete. */
+  readonly generation: number;
+  readonly records: number;
+  /** Newest `modified` of any record; null when empty. */
+  readonly newestModified: string | null;
+}
+
 /** The advisory database the scanner matches against. */
 export interface AdvisoryRepository {
   /**
@@ -236,4 +245,6 @@ export interface AdvisoryRepository {
   /** Notes that `source` finished an import at `at`. */
   recordImport(source: string, at: string): Promise<void>;
   status(): Promise<AdvisoryStatus>;
+  /** The database's generation, size and newest record: cheap enough to ask on every scan. */
+  state(): Promise<AdvisoryDatabaseState>;
 }

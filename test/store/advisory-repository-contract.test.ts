@@ -152,6 +152,31 @@ function describeAdvisoryContract(engine: string, createHarness: HarnessFactory)
       });
     });
 
+    it('names its state with a generation that every change bumps', async () => {
+      expect(await store.advisories.state()).toEqual({
+        generation: 0,
+        records: 0,
+        newestModified: null,
+      });
+      await store.advisories.upsert([
+        advisory('DSA-1', [deb12('openssl')], { modified: day(3) }),
+        advisory('CVE-1', [deb12('openssl')], { modified: day(5) }),
+      ]);
+      const afterUpsert = await store.advisories.state();
+      expect(afterUpsert).toEqual({ generation: 1, records: 2, newestModified: day(5) });
+      // Recording an import changes nothing a scan would see.
+      await store.advisories.recordImport('osv', day(9));
+      expect(await store.advisories.state()).toEqual(afterUpsert);
+      expect(await store.advisories.delete(['CVE-9'])).toBe(0);
+      expect((await store.advisories.state()).generation).toBe(1);
+      await store.advisories.delete(['CVE-1']);
+      expect(await store.advisories.state()).toEqual({
+        generation: 2,
+        records: 1,
+        newestModified: day(3),
+      });
+    });
+
     it('rolls back with the caller’s transaction', async () => {
       await store.advisories.upsert([advisory('KEPT', [deb12('a')])]);
       await expect(

@@ -4,8 +4,13 @@ import type { LogPage } from '../../domain/builds/build-service.js';
 import type { OsBuild, SupportCase } from '../../domain/types.js';
 import { ApiClient } from '../api-client.js';
 import { printJson } from '../output.js';
+import {
+  printScanReport,
+  withScanReportOptions,
+  type ScanReportOptions,
+} from '../scan-report-options.js';
 
-/** `goldsmith build show|logs`. */
+/** `goldsmith build show|contact|logs|report`. */
 export function buildCommand(program: Command): void {
   const build = program.command('build').description('OS builds');
 
@@ -59,4 +64,13 @@ export function buildCommand(program: Command): void {
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     });
+
+  withScanReportOptions(
+    build
+      .command('report')
+      .description('print the scan report of a build (also when the gate stopped it)')
+      .argument('<buildId>'),
+  ).action(async (buildId: string, opts: ScanReportOptions) => {
+    await printScanReport(`/v1/builds/${encodeURIComponent(buildId)}/scan-report`, opts);
+  });
 }

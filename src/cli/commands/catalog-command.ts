@@ -6,8 +6,13 @@ import type { Command } from 'commander';
 import type { OsVersionView } from '../../domain/base-images/base-image-catalog.js';
 import { ApiClient } from '../api-client.js';
 import { note, printJson, printTable } from '../output.js';
+import {
+  printScanReport,
+  withScanReportOptions,
+  type ScanReportOptions,
+} from '../scan-report-options.js';
 
-/** `goldsmith os list`, `goldsmith base-image refresh`, `goldsmith image export|sbom`. */
+/** `goldsmith os list`, `goldsmith base-image refresh`, `goldsmith image export|sbom|scan-report`. */
 export function catalogCommands(program: Command): void {
   program
     .command('os')
@@ -74,4 +79,12 @@ export function catalogCommands(program: Command): void {
         process.stdout,
       );
     });
+  withScanReportOptions(
+    image
+      .command('scan-report')
+      .description('print the scan report of an image')
+      .argument('<imageId>'),
+  ).action(async (imageId: string, opts: ScanReportOptions) => {
+    await printScanReport(`/v1/images/${encodeURIComponent(imageId)}/scan-report`, opts);
+  });
 }

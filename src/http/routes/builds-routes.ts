@@ -4,12 +4,13 @@ import { isFinalState } from '../../domain/package-groups/group-state.js';
 import type { AppServices } from '../app-services.js';
 import { BuildSchema, LogPageSchema } from '../api-schemas.js';
 import { caller } from '../auth.js';
+import { ScanReportQuery, sendScanReport } from '../scan-report-reply.js';
 import type { TypedApp } from '../typed-app.js';
 
 /** How often a live view re-reads the store, for changes made by other processes. */
 const LIVE_POLL_MS = 2000;
 
-/** OS builds: state, findings and installer output, also live. */
+/** OS builds: state, findings, scan report and installer output, also live. */
 export function buildsRoutes(app: TypedApp, services: AppServices): void {
   const params = Type.Object({ buildId: Type.String() });
 
@@ -51,6 +52,25 @@ export function buildsRoutes(app: TypedApp, services: AppServices): void {
         request.query.after,
         request.query.limit,
       ),
+  );
+
+  app.get(
+    '/v1/builds/:buildId/scan-report',
+    {
+      schema: {
+        tags: ['builds'],
+        summary:
+          'The build’s scan report (also when the gate stopped it) as table, JSON, CycloneDX, SPDX or SARIF',
+        params,
+        querystring: ScanReportQuery,
+      },
+    },
+    async (request, reply) => {
+      const { buildId } = request.params;
+      return sendScanReport(reply, request.query, buildId, () =>
+        services.builds.scanReport(caller(request), buildId),
+      );
+    },
   );
 
   app.get(

@@ -3,9 +3,10 @@ import { Type } from 'typebox';
 import type { AppServices } from '../app-services.js';
 import { ImageSchema } from '../api-schemas.js';
 import { caller } from '../auth.js';
+import { ScanReportQuery, sendScanReport } from '../scan-report-reply.js';
 import type { TypedApp } from '../typed-app.js';
 
-/** Images: metadata, SBOM and the image itself as an OCI archive. */
+/** Images: metadata, SBOM, scan report and the image itself as an OCI archive. */
 export function imagesRoutes(app: TypedApp, services: AppServices): void {
   const params = Type.Object({ imageId: Type.String() });
 
@@ -21,6 +22,24 @@ export function imagesRoutes(app: TypedApp, services: AppServices): void {
     async (request, reply) => {
       const stream = await services.images.sbom(caller(request), request.params.imageId);
       return reply.type('application/vnd.cyclonedx+json').send(stream);
+    },
+  );
+
+  app.get(
+    '/v1/images/:imageId/scan-report',
+    {
+      schema: {
+        tags: ['images'],
+        summary: 'The image’s scan report as table, JSON, CycloneDX, SPDX or SARIF',
+        params,
+        querystring: ScanReportQuery,
+      },
+    },
+    async (request, reply) => {
+      const { imageId } = request.params;
+      return sendScanReport(reply, request.query, imageId, () =>
+        services.images.scanReport(caller(request), imageId),
+      );
     },
   );
 

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
 import { GOLDSMITH_VERSION } from '../../version.js';
-import type { AdvisoryStatus, ScanCacheRepository } from '../../store/store.js';
+import type { AdvisoryDatabaseState, ScanCacheRepository } from '../../store/store.js';
 import { ANALYZERS } from '../inventory/analyzer-registry.js';
 import { isUnder, overlayUpperChanges, type LayerChanges } from '../layers/layer-changes.js';
 import type { LayerOrigin } from '../layers/layer-origin.js';
@@ -23,7 +23,7 @@ import { sortVulnerabilities, type StoredAdvisorySource } from './vulnerability-
 
 /** What the scanner reads: the advisory database, and where it keeps results. */
 export interface ImageScannerDeps {
-  readonly advisories: StoredAdvisorySource & { status(): Promise<AdvisoryStatus> };
+  readonly advisories: StoredAdvisorySource & { state(): Promise<AdvisoryDatabaseState> };
   /** Without it nothing is cached. */
   readonly cache?: ScanCacheRepository | undefined;
   /** Defaults to POLICY_CHECKS. */
@@ -76,7 +76,7 @@ export class ImageScanner {
     onProgress: ScanProgress = () => {},
   ): Promise<UngatedScanReport> {
     const now = this.#now();
-    const snapshot = advisorySnapshotOf(await this.deps.advisories.status());
+    const snapshot = advisorySnapshotOf(await this.deps.advisories.state());
     if (source.layers.length === 0) {
       const root = source.directory;
       if (root === undefined) throw new Error(`scan source ${source.target.name} has no layers`);
@@ -189,7 +189,7 @@ export class ImageScanner {
    */
   async scanBuild(input: BuildScanInput): Promise<UngatedScanReport> {
     const now = this.#now();
-    const snapshot = advisorySnapshotOf(await this.deps.advisories.status());
+    const snapshot = advisorySnapshotOf(await this.deps.advisories.state());
     const digests = [...input.baseLayerDigests, input.installerLayerDigest];
     const chain = layerChainIds(digests);
     const baseIndex = input.baseLayerDigests.length - 1;

@@ -176,6 +176,7 @@ export interface Database {
   advisory_packages: AdvisoryPackagesTable;
   advisory_imports: AdvisoryImportsTable;
   scan_cache: ScanCacheTable;
+  advisory_state: AdvisoryStateTable;
 }
 
 /** The advisories table: one vulnerability record each, raw JSON kept whole. */
@@ -208,4 +209,10 @@ export interface ScanCacheTable {
   /** The cached result's JSON text. */
   result: string;
   created_at: string;
+}
+
+/** One row: the advisory database's generation, bumped by every change to it. */
+export interface AdvisoryStateTable {
+  id: number;
+  generation: number | string | bigint;
 }

@@ -252,6 +252,21 @@ const scans: Migration = {
       .execute();
     await db.schema.alterTable('builds').addColumn('scan_report_digest', 'text').execute();
     await db.schema.alterTable('images').addColumn('scan_report_digest', 'text').execute();
+    // The advisory database's generation, bumped with every change: scan cache keys name it.
+    await db.schema
+      .createTable('advisory_state')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('generation', 'bigint', (c) => c.notNull())
+      .execute();
+    await db
+      .insertInto('advisory_state' as never)
+      .values({ id: 1, generation: 0 } as never)
+      .execute();
+    await db.schema
+      .createIndex('advisories_modified_idx')
+      .on('advisories')
+      .column('modified')
+      .execute();
   },
 };
 

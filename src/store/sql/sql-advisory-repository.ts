@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 
 import type {
+  AdvisoryDatabaseState,
   AdvisoryPackage,
   AdvisoryRepository,
   AdvisoryStatus,
@@ -64,6 +65,7 @@ export class SqlAdvisoryRepository implements AdvisoryRepository {
       for (const batch of chunks(packageRows, ROWS_PER_STATEMENT)) {
         await trx.insertInto('advisory_packages').values(batch).execute();
       }
+      await bumpGeneration(trx);
     });
   }
 
@@ -79,6 +81,7 @@ export class SqlAdvisoryRepository implements AdvisoryRepository {
           .executeTakeFirst();
         deleted += Number(result.numDeletedRows);
       }
+      if (deleted > 0) await bumpGeneration(trx);
       return deleted;
     });
   }
@@ -116,6 +119,23 @@ export class SqlAdvisoryRepository implements AdvisoryRepository {
     return [...found.values()]
       .sort((a, b) => compareText(a.id, b.id))
       .map((row) => ({ ...row, packages: packages.get(row.id) ?? [] }));
+  }
+
+  async state(): Promise<AdvisoryDatabaseState> {
+    const row = await this.#db
+      .selectFrom('advisory_state')
+      .select('generation')
+      .where('id', '=', 1)
+      .executeTakeFirst();
+    const total = await this.#db
+      .selectFrom('advisories')
+      .select((eb) => [eb.fn.countAll().as('records'), eb.fn.max('modified').as('newest')])
+      .executeTakeFirstOrThrow();
+    return {
+      generation: Number(row?.generation ?? 0),
+      records: Number(total.records),
+      newestModified: total.newest ?? null,
+    };
   }
 
   async recordImport(source: string, at: string): Promise<void> {
@@ -207,4 +227,13 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];
   for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
   return result;
+}
+
+/** Marks the advisory database changed, inside the transaction that changes it. */
+async function bumpGeneration(trx: Kysely<Database>): Promise<void> {
+  await trx
+    .updateTable('advisory_state')
+    .set((eb) => ({ generation: eb('generation', '+', 1) }))
+    .where('id', '=', 1)
+    .execute();
 }
