@@ -67,6 +67,9 @@ export const BuildSchema = Type.Object(
     imageId: Type.Union([Type.String(), Type.Null()]),
     baseImageId: Type.Union([Type.String(), Type.Null()]),
     baseDigest: Type.Union([Type.String(), Type.Null()]),
+    scanReportDigest: Type.Union([Type.String(), Type.Null()], {
+      description: 'Set once the Scanning stage ran: GET /v1/builds/{id}/scan-report serves it.',
+    }),
     submittedAt: Type.String({ format: 'date-time' }),
     startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -178,6 +181,9 @@ export const ImageSchema = Type.Object(
     ),
     parentImageId: Type.Union([Type.String(), Type.Null()]),
     sbomDigest: Type.Union([Type.String(), Type.Null()]),
+    scanReportDigest: Type.Union([Type.String(), Type.Null()], {
+      description: 'Set when the image was scanned: GET /v1/images/{id}/scan-report serves it.',
+    }),
     createdAt: Type.String({ format: 'date-time' }),
   },
   { $id: 'Image' },

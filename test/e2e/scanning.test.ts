@@ -75,6 +75,18 @@ describe('the Scanning stage of seller builds', () => {
     );
     const group = await waitForGroup(seller.client, submitted.id);
     expect(group.state).toBe('IssuesFound');
+    // The build keeps its scan report although the gate stopped it.
+    const buildId = group.builds[0]!.id;
+    expect((group.builds[0] as { scanReportDigest?: string }).scanReportDigest).toMatch(/^sha256:/);
+    const report = JSON.parse(
+      Buffer.concat(
+        await (await seller.client.download(`/v1/builds/${buildId}/scan-report`)).toArray(),
+      ).toString(),
+    ) as ScanReport;
+    expect(report.gate.passed).toBe(false);
+    expect(report.vulnerabilities.find((v) => v.id === 'CVE-2023-5363')?.layer?.role).toBe(
+      'installer',
+    );
     const cve = findingsOf(group).find(
       (f) => f.code === 'VULNERABLE_PACKAGE' && f.evidence['id'] === 'CVE-2023-5363',
     );
@@ -161,6 +173,17 @@ describe('the Scanning stage of seller builds', () => {
     ]);
     expect(report.gate.passed).toBe(true);
     expect(report.packages.find((p) => p.name === 'libssl3')?.layer?.role).toBe('base');
+  });
+
+  it('refuses to start with a broken gate file, naming the file and the field', async () => {
+    const dataDir = tempDir('broken-gate');
+    writeFileSync(
+      path.join(dataDir, 'scan-gate.json'),
+      JSON.stringify({ blockSeverities: ['severe'] }),
+    );
+    await expect(startHarness({ workers: 0, dataDir })).rejects.toThrow(
+      /scan-gate\.json: blockSeverities\[0\]/,
+    );
   });
 
   it('follows the installation’s gate: policy violations reported, not blocking', async () => {

@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../../domain/clock.js';
+import { advisoryPackageName } from '../matching/package-ecosystems.js';
 import type { AdvisoryPackage, Store, StoredAdvisory } from '../../store/store.js';
 import { parseOsvRecord, type OsvRecord } from './osv-record.js';
 import { readOsvEntries, type OsvEntry } from './osv-sources.js';
@@ -169,7 +170,7 @@ async function applyBatch(
 function toStored(record: OsvRecord, raw: string, source: string): StoredAdvisory {
   const packages: AdvisoryPackage[] = record.affected.map((affected) => ({
     ecosystem: affected.package.ecosystem,
-    name: affected.package.name,
+    name: advisoryPackageName(affected.package.ecosystem, affected.package.name),
   }));
   return {
     id: record.id,

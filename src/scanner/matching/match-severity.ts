@@ -1,4 +1,5 @@
 import type { OsvRecord } from '../advisories/osv-record.js';
+import { advisoryPackageName } from './package-ecosystems.js';
 import {
   assessSeverity,
   type SeverityAssessment,
@@ -23,7 +24,11 @@ export function severityInputOf(
   let advisorySeverity: string | undefined;
   let debianUrgency: string | undefined;
   for (const record of advisories) {
-    const affected = record.affected.filter((a) => a.package.name === packageName);
+    const affected = record.affected.filter(
+      (a) =>
+        advisoryPackageName(a.package.ecosystem, a.package.name) ===
+        advisoryPackageName(a.package.ecosystem, packageName),
+    );
     for (const severity of [...record.severity, ...affected.flatMap((a) => a.severity)]) {
       if (severity.type === 'CVSS_V3') cvssV3.push(severity.score);
       if (severity.type === 'CVSS_V4') cvssV4.push(severity.score);

@@ -1,4 +1,5 @@
 import type { InventoryPackage, OsRelease } from '../inventory/inventory-types.js';
+import { normalizePythonName } from '../inventory/purl.js';
 
 /**
  * The OSV ecosystem whose advisories apply to a package (OSV schema, "Defined ecosystems"), or
@@ -32,4 +33,13 @@ function distributionEcosystem(
   if (name === undefined) return undefined;
   const version = majorOnly ? os.versionId.split('.')[0] : os.versionId;
   return `${name}:${version}`;
+}
+
+/**
+ * A package name as advisories are indexed and compared in an ecosystem: PyPI names by their
+ * PEP 503 normal form (`Django`, `django` and `DJANGO` are one project; so are `zope.interface`
+ * and `zope-interface`), every other ecosystem's exactly.
+ */
+export function advisoryPackageName(ecosystem: string, name: string): string {
+  return ecosystem === 'PyPI' ? normalizePythonName(name) : name;
 }

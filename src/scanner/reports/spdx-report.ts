@@ -82,6 +82,16 @@ function spdxTimestamp(iso: string): string {
   return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** What an image scan cannot know of a package: who supplied it, where from, its copyright. */
+const NOT_ASSERTED = {
+  supplier: 'NOASSERTION',
+  downloadLocation: 'NOASSERTION',
+  filesAnalyzed: false,
+  licenseConcluded: 'NOASSERTION',
+  licenseDeclared: 'NOASSERTION',
+  copyrightText: 'NOASSERTION',
+} as const;
+
 /** The declared licenses as one expression (all apply: AND), or NOASSERTION if any is no expression. */
 function declaredLicense(pkg: ScannedPackage): string {
   const licenses = pkg.licenses ?? [];
@@ -118,12 +128,8 @@ function packageEntry(
     name: pkg.name,
     SPDXID: spdxId,
     versionInfo: pkg.version,
-    supplier: 'NOASSERTION',
-    downloadLocation: 'NOASSERTION',
-    filesAnalyzed: false,
-    licenseConcluded: 'NOASSERTION',
+    ...NOT_ASSERTED,
     licenseDeclared: declaredLicense(pkg),
-    copyrightText: 'NOASSERTION',
     ...(pkg.sourceName === undefined
       ? {}
       : {
@@ -177,12 +183,7 @@ export function toSpdxDocument(report: ScanReport): SpdxDocument {
     ...(report.target.manifestDigest === undefined
       ? {}
       : { versionInfo: report.target.manifestDigest }),
-    supplier: 'NOASSERTION',
-    downloadLocation: 'NOASSERTION',
-    filesAnalyzed: false,
-    licenseConcluded: 'NOASSERTION',
-    licenseDeclared: 'NOASSERTION',
-    copyrightText: 'NOASSERTION',
+    ...NOT_ASSERTED,
     description: `${report.target.kind} ${report.target.name}`,
     primaryPackagePurpose: 'CONTAINER',
     ...(imageAdvisories.length === 0 ? {} : { externalRefs: imageAdvisories }),
@@ -197,12 +198,7 @@ export function toSpdxDocument(report: ScanReport): SpdxDocument {
             name: os.id,
             SPDXID: OS_ID,
             ...(osVersion === undefined ? {} : { versionInfo: osVersion }),
-            supplier: 'NOASSERTION',
-            downloadLocation: 'NOASSERTION',
-            filesAnalyzed: false,
-            licenseConcluded: 'NOASSERTION',
-            licenseDeclared: 'NOASSERTION',
-            copyrightText: 'NOASSERTION',
+            ...NOT_ASSERTED,
             description: os.prettyName,
             primaryPackagePurpose: 'OPERATING_SYSTEM',
           },

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,15 +10,11 @@ import { ImageScanner } from '../../../src/scanner/scan/image-scanner.js';
 import type { UngatedScanReport } from '../../../src/scanner/scan/scan-report.js';
 import { openStore } from '../../../src/store/open-store.js';
 import type { Store } from '../../../src/store/store.js';
+import { mountOverlayRoot, writeRootFile, type OverlayRoot } from '../../support/overlay-root.js';
 import { tempDir } from '../../support/paths.js';
 import { OSV_DEBIAN_EXPORT, osvLinesNaming } from '../../support/vulndata.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
-
-function write(root: string, relPath: string, text: string): void {
-  mkdirSync(path.dirname(path.join(root, relPath)), { recursive: true });
-  writeFileSync(path.join(root, relPath), text);
-}
 
 function dpkgStanza(name: string, version: string, source: string): string {
   return [
@@ -40,7 +35,7 @@ const INSTALLED_STATUS = `${BASE_STATUS}\n${dpkgStanza('libcurl4', '7.88.1-10', 
 describe('image scanner over a base and an installer overlay', () => {
   let store: Store;
   let dir: string;
-  let merged: string;
+  let overlay: OverlayRoot;
   let scanner: ImageScanner;
   let cachePuts = 0;
 
@@ -52,31 +47,18 @@ describe('image scanner over a base and an installer overlay', () => {
     writeFileSync(records, osvLinesNaming(OSV_DEBIAN_EXPORT, ['openssl', 'curl']).join('\n'));
     await importOsvFiles(store, [records]);
 
-    const [base, upper, work] = ['base', 'upper', 'work'].map((d) => path.join(dir, d)) as [
-      string,
-      string,
-      string,
-    ];
-    merged = path.join(dir, 'merged');
-    for (const d of [base, upper, work, merged]) mkdirSync(d, { recursive: true });
-    write(
-      base,
-      'etc/os-release',
-      'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n',
-    );
-    write(base, 'var/lib/dpkg/status', BASE_STATUS);
-    execFileSync('mount', [
-      '-t',
-      'overlay',
-      'overlay',
-      '-o',
-      `lowerdir=${base},upperdir=${upper},workdir=${work}`,
-      merged,
-    ]);
-    write(merged, 'var/lib/dpkg/status', INSTALLED_STATUS);
+    overlay = mountOverlayRoot((base) => {
+      writeRootFile(
+        base,
+        'etc/os-release',
+        'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n',
+      );
+      writeRootFile(base, 'var/lib/dpkg/status', BASE_STATUS);
+    });
+    writeRootFile(overlay.merged, 'var/lib/dpkg/status', INSTALLED_STATUS);
     // The installer also leaves a private key behind.
-    write(
-      merged,
+    writeRootFile(
+      overlay.merged,
       'opt/acme/id_rsa',
       '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----\n',
     );
@@ -93,17 +75,17 @@ describe('image scanner over a base and an installer overlay', () => {
   });
 
   afterAll(async () => {
-    execFileSync('umount', [merged]);
+    overlay.unmount();
     await store.close();
   });
 
   const scanBuild = (): Promise<UngatedScanReport> =>
     scanner.scanBuild({
       target: { kind: 'build', name: 'acme-1 on debian-12' },
-      baseRoot: path.join(dir, 'base'),
+      baseRoot: overlay.base,
       baseLayerDigests: [`sha256:${'b'.repeat(64)}`],
-      mergedRoot: merged,
-      upperDir: path.join(dir, 'upper'),
+      mergedRoot: overlay.merged,
+      upperDir: overlay.upper,
       installerLayerDigest: `sha256:${'1'.repeat(64)}`,
     });
 
@@ -185,9 +167,9 @@ describe('image scanner over a base and an installer overlay', () => {
   it('scans a directory without naming layers', async () => {
     const report = await scanner.scanSource(
       {
-        target: { kind: 'directory', name: path.join(dir, 'base') },
+        target: { kind: 'directory', name: overlay.base },
         layers: [],
-        directory: path.join(dir, 'base'),
+        directory: overlay.base,
         labels: {},
       },
       path.join(dir, 'work-dir'),

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,12 +9,7 @@ import { runPolicyOverLower } from '../../../src/scanner/policy/layered-policy.j
 import { runPolicyChecks } from '../../../src/scanner/policy/policy-registry.js';
 import { packageKey, packagesOf, scanLayer } from '../../../src/scanner/scan/layer-scan.js';
 import type { StoredAdvisorySource } from '../../../src/scanner/scan/vulnerability-scan.js';
-import { tempDir } from '../../support/paths.js';
-
-function write(root: string, relPath: string, text: string): void {
-  mkdirSync(path.dirname(path.join(root, relPath)), { recursive: true });
-  writeFileSync(path.join(root, relPath), text);
-}
+import { mountOverlayRoot, writeRootFile, type OverlayRoot } from '../../support/overlay-root.js';
 
 const DPKG_STATUS = [
   'Package: base-files',
@@ -35,59 +29,45 @@ const NOW = new Date('2026-11-27T00:00:00Z');
 const NO_ADVISORIES: StoredAdvisorySource = { findByPackages: () => Promise.resolve([]) };
 
 describe('scan of a base plus an overlay upper directory', () => {
-  const mounts: string[] = [];
+  const mounted: OverlayRoot[] = [];
   afterEach(() => {
-    for (const merged of mounts.splice(0)) execFileSync('umount', [merged]);
+    for (const overlay of mounted.splice(0)) overlay.unmount();
   });
 
   /** A real overlay over a small base; `change` edits the merged view, as an installer would. */
-  function overlay(change: (merged: string) => void): {
-    base: string;
-    upper: string;
-    merged: string;
-  } {
-    const dir = tempDir('layered');
-    const [base, upper, work, merged] = ['base', 'upper', 'work', 'merged'].map((d) =>
-      path.join(dir, d),
-    ) as [string, string, string, string];
-    for (const d of [base, upper, work, merged]) mkdirSync(d, { recursive: true });
-    write(base, 'etc/os-release', 'ID=debian\nVERSION_ID="12"\n');
-    write(base, 'var/lib/dpkg/status', DPKG_STATUS);
-    write(
-      base,
-      'usr/lib/python3/dist-packages/requests-2.28.1.dist-info/METADATA',
-      pythonMetadata('requests', '2.28.1'),
-    );
-    write(
-      base,
-      'opt/tools/node_modules/left-pad/package.json',
-      '{"name":"left-pad","version":"1.3.0"}',
-    );
-    write(base, 'opt/tools/.env', `AWS_SECRET_ACCESS_KEY=${FAKE_AWS_SECRET}\n`);
-    execFileSync('mount', [
-      '-t',
-      'overlay',
-      'overlay',
-      '-o',
-      `lowerdir=${base},upperdir=${upper},workdir=${work}`,
-      merged,
-    ]);
-    mounts.push(merged);
-    change(merged);
-    return { base, upper, merged };
+  function overlay(change: (merged: string) => void): OverlayRoot {
+    const root = mountOverlayRoot((base) => {
+      writeRootFile(base, 'etc/os-release', 'ID=debian\nVERSION_ID="12"\n');
+      writeRootFile(base, 'var/lib/dpkg/status', DPKG_STATUS);
+      writeRootFile(
+        base,
+        'usr/lib/python3/dist-packages/requests-2.28.1.dist-info/METADATA',
+        pythonMetadata('requests', '2.28.1'),
+      );
+      writeRootFile(
+        base,
+        'opt/tools/node_modules/left-pad/package.json',
+        '{"name":"left-pad","version":"1.3.0"}',
+      );
+      writeRootFile(base, 'opt/tools/.env', `AWS_SECRET_ACCESS_KEY=${FAKE_AWS_SECRET}\n`);
+    });
+    mounted.push(root);
+    change(root.merged);
+    return root;
   }
 
   const cases: [string, (merged: string) => void][] = [
     [
       'a new file with a secret',
-      (m) => write(m, 'opt/acme/config.ini', `aws_secret_access_key = ${FAKE_AWS_SECRET}\n`),
+      (m) =>
+        writeRootFile(m, 'opt/acme/config.ini', `aws_secret_access_key = ${FAKE_AWS_SECRET}\n`),
     ],
     ['a deleted file with a secret', (m) => rmSync(path.join(m, 'opt/tools/.env'))],
-    ['an unrelated file', (m) => write(m, 'opt/acme/README', 'hello')],
+    ['an unrelated file', (m) => writeRootFile(m, 'opt/acme/README', 'hello')],
     [
       'a new npm package',
       (m) =>
-        write(
+        writeRootFile(
           m,
           'opt/acme/node_modules/lodash/package.json',
           '{"name":"lodash","version":"4.17.21"}',
@@ -104,7 +84,7 @@ describe('scan of a base plus an overlay upper directory', () => {
       'a replaced directory (opaque)',
       (m) => {
         rmSync(path.join(m, 'opt/tools'), { recursive: true });
-        write(
+        writeRootFile(
           m,
           'opt/tools/node_modules/right-pad/package.json',
           '{"name":"right-pad","version":"1.0.1"}',
@@ -114,7 +94,7 @@ describe('scan of a base plus an overlay upper directory', () => {
     [
       'a changed dpkg database',
       (m) =>
-        write(
+        writeRootFile(
           m,
           'var/lib/dpkg/status',
           `${DPKG_STATUS}\nPackage: acme\nStatus: install ok installed\nArchitecture: all\nVersion: 1.0\n`,

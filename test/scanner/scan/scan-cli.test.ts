@@ -1,21 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import type { ScanReport } from '../../../src/scanner/scan/scan-report.js';
 import { runCli } from '../../support/cli-process.js';
+import { writeRootFile } from '../../support/overlay-root.js';
 import { tempDir } from '../../support/paths.js';
 import { OSV_DEBIAN_EXPORT, osvLinesNaming } from '../../support/vulndata.js';
 
 /** An AWS secret key of the right shape (AWS documentation's example key). */
 const FAKE_AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-
-function write(root: string, relPath: string, text: string): void {
-  mkdirSync(path.dirname(path.join(root, relPath)), { recursive: true });
-  writeFileSync(path.join(root, relPath), text);
-}
 
 describe('goldsmith scan, with no server running', () => {
   let dataDir: string;
@@ -34,17 +30,17 @@ describe('goldsmith scan, with no server running', () => {
 
     // libssl3 as bookworm released it, and an application that left a credential behind.
     rootDir = path.join(dir, 'rootfs');
-    write(
+    writeRootFile(
       rootDir,
       'etc/os-release',
       'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n',
     );
-    write(
+    writeRootFile(
       rootDir,
       'var/lib/dpkg/status',
       'Package: libssl3\nStatus: install ok installed\nArchitecture: amd64\nSource: openssl\nVersion: 3.0.9-1\n',
     );
-    write(rootDir, 'opt/app/.env', `AWS_SECRET_ACCESS_KEY=${FAKE_AWS_SECRET}\n`);
+    writeRootFile(rootDir, 'opt/app/.env', `AWS_SECRET_ACCESS_KEY=${FAKE_AWS_SECRET}\n`);
     tarball = path.join(dir, 'rootfs.tar.gz');
     execFileSync('tar', ['-C', rootDir, '-czf', tarball, '.']);
   });
