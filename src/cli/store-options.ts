@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+
 import type { Command } from 'commander';
 
 import { buildConfig, DEFAULT_DATA_DIR, type GoldsmithConfig } from '../config/config.js';
@@ -31,6 +33,8 @@ export async function withStore(
   work: (store: Store, config: GoldsmithConfig) => Promise<void>,
 ): Promise<void> {
   const config = buildConfig({ dataDir: opts.dataDir, database: opts.database });
+  // A first command on a new machine makes the data directory, as the server would.
+  if (opts.database === undefined) await mkdir(config.dataDir, { recursive: true });
   const store = await openStore(config.database);
   try {
     await work(store, config);

@@ -200,6 +200,23 @@ describe('goldsmith scan, with no server running', () => {
     expect((JSON.parse(readFileSync(output, 'utf8')) as { version: string }).version).toBe('2.1.0');
   });
 
+  it('works on a data directory that does not exist yet, saying the database is empty', async () => {
+    const fresh = path.join(tempDir('scan-cli-fresh'), 'data');
+    const result = await runCli([
+      'scan',
+      tarball,
+      '--data-dir',
+      fresh,
+      '--format',
+      'json',
+      '--no-progress',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as ScanReport;
+    expect(report.vulnerabilities).toEqual([]);
+    expect(report.warnings.join('\n')).toMatch(/advisory database is empty/);
+  });
+
   it('says what is wrong with a bad target or option', async () => {
     const missing = await scan('/nonexistent/rootfs.tar');
     expect(missing.code).toBe(1);
