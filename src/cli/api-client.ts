@@ -48,6 +48,21 @@ export class ApiClient {
     filePath: string,
     onProgress?: (sent: number, total: number) => void,
   ): Promise<T> {
+    return this.uploadFile<T>(
+      'POST',
+      `/v1/packages?fileName=${encodeURIComponent(path.basename(filePath))}`,
+      filePath,
+      onProgress,
+    );
+  }
+
+  /** Streams a file as an `application/octet-stream` body and parses the JSON answer. */
+  async uploadFile<T>(
+    method: string,
+    route: string,
+    filePath: string,
+    onProgress?: (sent: number, total: number) => void,
+  ): Promise<T> {
     const { size } = await stat(filePath);
     let sent = 0;
     const file = createReadStream(filePath);
@@ -55,15 +70,11 @@ export class ApiClient {
       sent += chunk.length;
       onProgress?.(sent, size);
     });
-    const response = await this.send(
-      'POST',
-      `/v1/packages?fileName=${encodeURIComponent(path.basename(filePath))}`,
-      {
-        body: Readable.toWeb(file) as ReadableStream,
-        headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-        duplex: 'half',
-      },
-    );
+    const response = await this.send(method, route, {
+      body: Readable.toWeb(file) as ReadableStream,
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+      duplex: 'half',
+    });
     return (await response.json()) as T;
   }
 

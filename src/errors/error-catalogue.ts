@@ -139,6 +139,50 @@ export const ERROR_CATALOGUE = {
     title: 'The catalog has no such OS version',
     solution: 'Use an id from `GET /v1/os-versions`, such as `debian-12`.',
   },
+  LOAD_FORM_INVALID: {
+    status: 400,
+    title: 'The load form has problems',
+    solution:
+      'Fix each problem listed (sheet, row and column are given; the body’s `details.problems` lists them too) and upload the workbook again.',
+  },
+  INVALID_SUBMISSION_DESCRIPTION: {
+    status: 400,
+    title: 'A load form needs a short description',
+    solution: 'Describe the submission in 1 to 500 characters.',
+  },
+  SUBMISSION_NOT_FOUND: {
+    status: 404,
+    title: 'No such load form submission',
+    solution: 'Check the submission id with `goldsmith load-form status`.',
+  },
+  SUBMISSION_STATE_CONFLICT: {
+    status: 409,
+    title: 'The submission is not in a state that allows this action',
+    solution:
+      'See its state with `goldsmith load-form status ID`: operators start a review of a Submitted form, ask, publish or reject one UnderReview; sellers answer and correct while it is not Published or Rejected.',
+  },
+  SUBMISSION_NO_LONGER_VALID: {
+    status: 409,
+    title: 'The submission no longer passes the publishing rules',
+    solution:
+      'Something changed since it was submitted (the message and `details.problems` say what): ask the seller for a corrected form, or reject it.',
+  },
+  PRODUCT_NOT_FOUND: {
+    status: 404,
+    title: 'No such product visible to this account',
+    solution: 'Find products with `goldsmith product list`.',
+  },
+  FULFILLMENT_OPTION_NOT_FOUND: {
+    status: 404,
+    title: 'No such fulfillment option of this seller',
+    solution: 'Check the option id with `goldsmith product show`.',
+  },
+  TERMS_NOT_ACCEPTED: {
+    status: 400,
+    title: 'Subscribing needs the product’s terms accepted',
+    solution:
+      'Read the EULA named on the product, then send `acceptTerms: true` (`--accept-terms`).',
+  },
   PAYLOAD_TOO_LARGE: {
     status: 413,
     title: 'The request body is too large',

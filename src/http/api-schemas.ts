@@ -5,7 +5,15 @@ import { BUILD_PHASES, BUILD_STATES, PLATFORMS, ROLES } from '../domain/types.js
 const literalUnion = <const T extends string[]>(values: readonly [...T]) => Type.Enum(values);
 
 export const ErrorBody = Type.Object(
-  { code: Type.String(), message: Type.String() },
+  {
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description: 'Structured data of some codes, e.g. `problems` of LOAD_FORM_INVALID.',
+      }),
+    ),
+  },
   { $id: 'Error', description: 'Every error: a stable code (see docs/errors.md) and a message.' },
 );
 

@@ -6,6 +6,11 @@ import type { ImageService } from '../domain/images/image-service.js';
 import type { PackageGroupService } from '../domain/package-groups/package-group-service.js';
 import type { PackageService } from '../domain/packages/package-service.js';
 import type { BaseImageCatalog } from '../domain/base-images/base-image-catalog.js';
+import type { CatalogService } from '../domain/publishing/catalog-service.js';
+import type { LoadFormService } from '../domain/publishing/load-form-service.js';
+import type { ReviewService } from '../domain/publishing/review-service.js';
+import type { SubmissionService } from '../domain/publishing/submission-service.js';
+import type { SubscriptionService } from '../domain/publishing/subscription-service.js';
 import type { EventBus } from '../events/event-bus.js';
 
 /** The domain services the HTTP API is a thin edge over. */
@@ -17,6 +22,11 @@ export interface AppServices {
   readonly investigations: InvestigationService;
   readonly images: ImageService;
   readonly baseImages: BaseImageCatalog;
+  readonly loadForms: LoadFormService;
+  readonly submissions: SubmissionService;
+  readonly review: ReviewService;
+  readonly products: CatalogService;
+  readonly subscriptions: SubscriptionService;
   readonly events: EventBus;
   readonly clock: Clock;
 }

@@ -10,6 +10,12 @@ import {
   ImageSchema,
   PackageGroupSchema,
 } from './api-schemas.js';
+import {
+  FulfillmentOptionSchema,
+  ProductSchema,
+  SubmissionSchema,
+  SubscriptionSchema,
+} from './publishing-schemas.js';
 import { registerAuthentication } from './auth.js';
 import { registerErrorHandling } from './error-handler.js';
 import { accountsRoutes } from './routes/accounts-routes.js';
@@ -19,6 +25,9 @@ import { imagesRoutes } from './routes/images-routes.js';
 import { investigationsRoutes } from './routes/investigations-routes.js';
 import { packageGroupsRoutes } from './routes/package-groups-routes.js';
 import { packagesRoutes } from './routes/packages-routes.js';
+import { loadFormRoutes } from './routes/load-form-routes.js';
+import { productsRoutes } from './routes/products-routes.js';
+import { reviewRoutes } from './routes/review-routes.js';
 import type { TypedApp } from './typed-app.js';
 
 export interface AppOptions {
@@ -56,6 +65,10 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
     BuildSchema,
     PackageGroupSchema,
     ImageSchema,
+    SubmissionSchema,
+    FulfillmentOptionSchema,
+    ProductSchema,
+    SubscriptionSchema,
   ]) {
     app.addSchema(schema);
   }
@@ -77,5 +90,8 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   imagesRoutes(app, services);
   investigationsRoutes(app, services);
   catalogRoutes(app, services);
+  loadFormRoutes(app, services);
+  reviewRoutes(app, services);
+  productsRoutes(app, services);
   return app;
 }

@@ -3,13 +3,15 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { DomainError } from '../errors/domain-error.js';
 import { ERROR_CATALOGUE } from '../errors/error-catalogue.js';
 
-/** Maps domain errors to HTTP statuses and every error to `{code, message}`. */
+/** Maps domain errors to HTTP statuses and every error to `{code, message}` (plus a domain error's `details`). */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | DomainError | Error, request, reply) => {
     if (error instanceof DomainError) {
-      return reply
-        .status(ERROR_CATALOGUE[error.code].status)
-        .send({ code: error.code, message: error.message });
+      return reply.status(ERROR_CATALOGUE[error.code].status).send({
+        code: error.code,
+        message: error.message,
+        ...(error.details === undefined ? {} : { details: error.details }),
+      });
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation !== undefined) {

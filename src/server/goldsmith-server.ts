@@ -19,6 +19,11 @@ import { systemClock, type Clock } from '../domain/clock.js';
 import { ImageService } from '../domain/images/image-service.js';
 import { PackageGroupService } from '../domain/package-groups/package-group-service.js';
 import { PackageService } from '../domain/packages/package-service.js';
+import { CatalogService } from '../domain/publishing/catalog-service.js';
+import { LoadFormService } from '../domain/publishing/load-form-service.js';
+import { ReviewService } from '../domain/publishing/review-service.js';
+import { SubmissionService } from '../domain/publishing/submission-service.js';
+import { SubscriptionService } from '../domain/publishing/subscription-service.js';
 import { InProcessEventBus } from '../events/in-process-event-bus.js';
 import { buildApp } from '../http/app.js';
 import type { TypedApp } from '../http/typed-app.js';
@@ -77,12 +82,20 @@ export async function startGoldsmith(
   const baseImages = new BaseImageCatalog(store, events, clock);
   const presenter = new BuildPresenter(new Set(config.holidays));
   const jobMaxAttempts = config.buildRetries + 1;
+  const packageGroups = new PackageGroupService(store, baseImages, events, clock, {
+    jobMaxAttempts,
+  });
+  const submissions = new SubmissionService(store, blobs, clock, new Set(config.holidays));
+  const products = new CatalogService(store);
   const services = {
     accounts,
     packages: new PackageService(store, blobs, clock, config.maxPackageBytes),
-    packageGroups: new PackageGroupService(store, baseImages, events, clock, {
-      jobMaxAttempts,
-    }),
+    packageGroups,
+    loadForms: new LoadFormService(submissions, packageGroups, clock),
+    submissions,
+    review: new ReviewService(store, clock),
+    products,
+    subscriptions: new SubscriptionService(store, products, clock),
     builds: new BuildService(store, presenter, blobs),
     investigations: new InvestigationService(store, presenter, events, clock, { jobMaxAttempts }),
     images: new ImageService(store, blobs),

@@ -14,6 +14,16 @@ import type {
   StoredPackage,
   SupportCase,
 } from '../domain/types.js';
+import type {
+  FulfillmentOption,
+  LoadFormEntry,
+  LoadFormSubmission,
+  Product,
+  ProductVersion,
+  SubmissionMessage,
+  SubmissionState,
+  Subscription,
+} from '../domain/publishing/publishing-types.js';
 
 /**
  * The one seam between the domain and a database. Implementations: SQLite
@@ -34,6 +44,9 @@ export interface Store {
   readonly supportCases: SupportCaseRepository;
   readonly advisories: AdvisoryRepository;
   readonly scanCache: ScanCacheRepository;
+  readonly submissions: SubmissionRepository;
+  readonly products: ProductRepository;
+  readonly subscriptions: SubscriptionRepository;
   /** Runs `work` in one transaction; the store it receives is bound to it. */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -247,4 +260,64 @@ export interface AdvisoryRepository {
   status(): Promise<AdvisoryStatus>;
   /** The database's generation, size and newest record: cheap enough to ask on every scan. */
   state(): Promise<AdvisoryDatabaseState>;
+}
+
+/** Fields of a load form submission that its review changes. */
+export interface SubmissionUpdate {
+  readonly state: SubmissionState;
+  readonly updatedAt: string;
+  readonly conversation: readonly SubmissionMessage[];
+  readonly fileName?: string;
+  readonly workbookDigest?: string;
+  readonly entries?: readonly LoadFormEntry[];
+}
+
+/** Load form submissions and their review conversations. */
+export interface SubmissionRepository {
+  insert(submission: LoadFormSubmission): Promise<void>;
+  /** `accountId` null is the operators' unscoped read. */
+  get(accountId: string | null, id: string): Promise<LoadFormSubmission | undefined>;
+  /** An account's submissions, newest first. */
+  listForAccount(accountId: string): Promise<LoadFormSubmission[]>;
+  /** Every account's submissions (in one state, or all), oldest first: the review queue. */
+  listByState(state: SubmissionState | null): Promise<LoadFormSubmission[]>;
+  /**
+   * Applies `update` only while the submission is still as the caller read it (same state
+   * and `updatedAt`), so two concurrent actions cannot both win. False when it changed.
+   */
+  update(
+    id: string,
+    expected: { readonly state: SubmissionState; readonly updatedAt: string },
+    update: SubmissionUpdate,
+  ): Promise<boolean>;
+}
+
+/** Products, their software versions and fulfillment options. */
+export interface ProductRepository {
+  insertProduct(product: Product): Promise<void>;
+  /** Replaces the descriptive fields of a product (not its id, seller or createdAt). */
+  updateProduct(product: Product): Promise<void>;
+  getProduct(id: string): Promise<Product | undefined>;
+  /** A seller's product by its exact title (titles are unique per seller). */
+  findProductByTitle(sellerAccountId: string, title: string): Promise<Product | undefined>;
+  /** Every product, or one seller's, by title then id. */
+  listProducts(sellerAccountId: string | null): Promise<Product[]>;
+  insertVersion(version: ProductVersion): Promise<void>;
+  /** The versions of some products, oldest first. */
+  listVersions(productIds: readonly string[]): Promise<ProductVersion[]>;
+  insertOption(option: FulfillmentOption): Promise<void>;
+  getOption(id: string): Promise<FulfillmentOption | undefined>;
+  /** The fulfillment options of some products, oldest first. */
+  listOptions(productIds: readonly string[]): Promise<FulfillmentOption[]>;
+  /** Makes an option public (and drops its test accounts); false when no such option. */
+  makeOptionPublic(id: string): Promise<boolean>;
+}
+
+/** Buyers' subscriptions, one per (buyer, product). */
+export interface SubscriptionRepository {
+  /** Inserts unless the buyer already subscribed to the product; returns the one kept. */
+  insertIfAbsent(subscription: Subscription): Promise<Subscription>;
+  get(buyerAccountId: string, productId: string): Promise<Subscription | undefined>;
+  /** A buyer's subscriptions, newest first. */
+  list(buyerAccountId: string): Promise<Subscription[]>;
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 
 import yauzl from 'yauzl';
+import { nextZipEntry } from '../../archives/yauzl-entries.js';
 
 /** One OSV record's JSON text, and where it came from (for messages about it). */
 export interface OsvEntry {
@@ -143,23 +144,6 @@ async function* zipEntries(file: string): AsyncGenerator<OsvEntry> {
   } finally {
     zip.close();
   }
-}
-
-function nextZipEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
-  return new Promise((resolve, reject) => {
-    const settle = () => {
-      zip.off('entry', onEntry);
-      zip.off('end', onEnd);
-      zip.off('error', onError);
-    };
-    const onEntry = (entry: yauzl.Entry) => (settle(), resolve(entry));
-    const onEnd = () => (settle(), resolve(undefined));
-    const onError = (error: Error) => (settle(), reject(error));
-    zip.on('entry', onEntry);
-    zip.on('end', onEnd);
-    zip.on('error', onError);
-    zip.readEntry();
-  });
 }
 
 async function streamText(stream: Readable): Promise<string> {

@@ -177,6 +177,11 @@ export interface Database {
   advisory_imports: AdvisoryImportsTable;
   scan_cache: ScanCacheTable;
   advisory_state: AdvisoryStateTable;
+  load_form_submissions: LoadFormSubmissionsTable;
+  products: ProductsTable;
+  product_versions: ProductVersionsTable;
+  fulfillment_options: FulfillmentOptionsTable;
+  subscriptions: SubscriptionsTable;
 }
 
 /** The advisories table: one vulnerability record each, raw JSON kept whole. */
@@ -215,4 +220,79 @@ export interface ScanCacheTable {
 export interface AdvisoryStateTable {
   id: number;
   generation: number | string | bigint;
+}
+
+/** Load form submissions; entries and conversation are JSON text, kept whole. */
+export interface LoadFormSubmissionsTable {
+  id: string;
+  account_id: string;
+  description: string;
+  file_name: string;
+  workbook_digest: string;
+  /** JSON array of load form entries. */
+  entries: string;
+  state: string;
+  submitted_at: string;
+  /** YYYY-MM-DD. */
+  target_date: string;
+  updated_at: string;
+  /** JSON array of messages. */
+  conversation: string;
+}
+
+/** Products of the catalog; (seller_account_id, title) is unique. */
+export interface ProductsTable {
+  id: string;
+  seller_account_id: string;
+  title: string;
+  short_description: string;
+  long_description: string;
+  /** JSON array. */
+  highlights: string;
+  /** JSON array. */
+  categories: string;
+  /** JSON array. */
+  search_keywords: string;
+  vendor_name: string;
+  support_contact: string;
+  eula_url: string;
+  usage_instructions: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Software versions; (product_id, version) is unique. */
+export interface ProductVersionsTable {
+  id: string;
+  product_id: string;
+  version: string;
+  release_notes: string;
+  created_at: string;
+}
+
+/** Fulfillment options; (version_id, package_group_id) is unique. */
+export interface FulfillmentOptionsTable {
+  id: string;
+  product_id: string;
+  version_id: string;
+  delivery_method: string;
+  package_group_id: string;
+  package_group_name: string;
+  /** JSON array. */
+  os_versions: string;
+  /** JSON array. */
+  image_ids: string;
+  visibility: string;
+  /** JSON array of account ids. */
+  test_account_ids: string;
+  created_at: string;
+}
+
+/** Subscriptions; (buyer_account_id, product_id) is unique. */
+export interface SubscriptionsTable {
+  id: string;
+  buyer_account_id: string;
+  product_id: string;
+  eula_url: string;
+  created_at: string;
 }

@@ -270,12 +270,106 @@ const scans: Migration = {
   },
 };
 
+const publishing: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('load_form_submissions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('description', 'text', (c) => c.notNull())
+      .addColumn('file_name', 'text', (c) => c.notNull())
+      .addColumn('workbook_digest', 'text', (c) => c.notNull())
+      .addColumn('entries', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('submitted_at', 'text', (c) => c.notNull())
+      .addColumn('target_date', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('conversation', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('load_form_submissions_account_idx')
+      .on('load_form_submissions')
+      .columns(['account_id', 'submitted_at'])
+      .execute();
+    await db.schema
+      .createIndex('load_form_submissions_state_idx')
+      .on('load_form_submissions')
+      .columns(['state', 'submitted_at'])
+      .execute();
+
+    await db.schema
+      .createTable('products')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('seller_account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('title', 'text', (c) => c.notNull())
+      .addColumn('short_description', 'text', (c) => c.notNull())
+      .addColumn('long_description', 'text', (c) => c.notNull())
+      .addColumn('highlights', 'text', (c) => c.notNull())
+      .addColumn('categories', 'text', (c) => c.notNull())
+      .addColumn('search_keywords', 'text', (c) => c.notNull())
+      .addColumn('vendor_name', 'text', (c) => c.notNull())
+      .addColumn('support_contact', 'text', (c) => c.notNull())
+      .addColumn('eula_url', 'text', (c) => c.notNull())
+      .addColumn('usage_instructions', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addUniqueConstraint('products_seller_title_uq', ['seller_account_id', 'title'])
+      .execute();
+
+    await db.schema
+      .createTable('product_versions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('product_id', 'text', (c) => c.notNull().references('products.id'))
+      .addColumn('version', 'text', (c) => c.notNull())
+      .addColumn('release_notes', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addUniqueConstraint('product_versions_product_version_uq', ['product_id', 'version'])
+      .execute();
+
+    await db.schema
+      .createTable('fulfillment_options')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('product_id', 'text', (c) => c.notNull().references('products.id'))
+      .addColumn('version_id', 'text', (c) => c.notNull().references('product_versions.id'))
+      .addColumn('delivery_method', 'text', (c) => c.notNull())
+      .addColumn('package_group_id', 'text', (c) => c.notNull().references('package_groups.id'))
+      .addColumn('package_group_name', 'text', (c) => c.notNull())
+      .addColumn('os_versions', 'text', (c) => c.notNull())
+      .addColumn('image_ids', 'text', (c) => c.notNull())
+      .addColumn('visibility', 'text', (c) => c.notNull())
+      .addColumn('test_account_ids', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      // An existing version's image fulfillment is never replaced.
+      .addUniqueConstraint('fulfillment_options_version_group_uq', [
+        'version_id',
+        'package_group_id',
+      ])
+      .execute();
+    await db.schema
+      .createIndex('fulfillment_options_product_idx')
+      .on('fulfillment_options')
+      .columns(['product_id', 'created_at'])
+      .execute();
+
+    await db.schema
+      .createTable('subscriptions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('buyer_account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('product_id', 'text', (c) => c.notNull().references('products.id'))
+      .addColumn('eula_url', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addUniqueConstraint('subscriptions_buyer_product_uq', ['buyer_account_id', 'product_id'])
+      .execute();
+  },
+};
+
 /** Migrations defined in code, keyed by name; Kysely applies them in name order. */
 const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
   '0002-support-cases': supportCases,
   '0003-advisories': advisories,
   '0004-scans': scans,
+  '0005-publishing': publishing,
 };
 
 /** Hands Kysely the in-code migrations, so no folder is scanned at run time. */

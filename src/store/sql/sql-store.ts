@@ -13,6 +13,9 @@ import type {
   PackageGroupRepository,
   PackageRepository,
   Store,
+  ProductRepository,
+  SubmissionRepository,
+  SubscriptionRepository,
   SupportCaseRepository,
   TokenRepository,
 } from '../store.js';
@@ -29,6 +32,9 @@ import { SqlLeaseRepository } from './sql-lease-repository.js';
 import { SqlLogRepository } from './sql-log-repository.js';
 import { SqlPackageGroupRepository } from './sql-package-group-repository.js';
 import { SqlPackageRepository } from './sql-package-repository.js';
+import { SqlProductRepository } from './sql-product-repository.js';
+import { SqlSubmissionRepository } from './sql-submission-repository.js';
+import { SqlSubscriptionRepository } from './sql-subscription-repository.js';
 import { SqlSupportCaseRepository } from './sql-support-case-repository.js';
 import { SqlTokenRepository } from './sql-token-repository.js';
 
@@ -50,6 +56,9 @@ export class SqlStore implements Store {
   readonly supportCases: SupportCaseRepository;
   readonly advisories: AdvisoryRepository;
   readonly scanCache: ScanCacheRepository;
+  readonly submissions: SubmissionRepository;
+  readonly products: ProductRepository;
+  readonly subscriptions: SubscriptionRepository;
   readonly #db: Kysely<Database>;
   readonly #capabilities: SqlCapabilities;
 
@@ -69,6 +78,9 @@ export class SqlStore implements Store {
     this.supportCases = new SqlSupportCaseRepository(db);
     this.advisories = new SqlAdvisoryRepository(db);
     this.scanCache = new SqlScanCacheRepository(db);
+    this.submissions = new SqlSubmissionRepository(db);
+    this.products = new SqlProductRepository(db);
+    this.subscriptions = new SqlSubscriptionRepository(db);
   }
 
   /**

@@ -1,0 +1,251 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import type {
+  FulfillmentOption,
+  LoadFormSubmission,
+  Product,
+} from '../../src/domain/publishing/publishing-types.js';
+import type { Store } from '../../src/store/store.js';
+import {
+  postgresHarness,
+  sqliteHarness,
+  type HarnessFactory,
+  type StoreHarness,
+} from './store-harnesses.js';
+
+const SELLER = '100000000001';
+const BUYER = '100000000002';
+const at = (s: number) => new Date(Date.UTC(2025, 0, 1) + s * 1000).toISOString();
+
+function submission(id: string, overrides: Partial<LoadFormSubmission> = {}): LoadFormSubmission {
+  return {
+    id,
+    accountId: SELLER,
+    description: 'first product',
+    fileName: 'form.xlsx',
+    workbookDigest: 'sha256:aa',
+    entries: [],
+    state: 'Submitted',
+    submittedAt: at(0),
+    targetDate: '2025-01-08',
+    updatedAt: at(0),
+    conversation: [],
+    ...overrides,
+  };
+}
+
+function product(id: string, title: string): Product {
+  return {
+    id,
+    sellerAccountId: SELLER,
+    title,
+    shortDescription: 'short',
+    longDescription: 'long',
+    highlights: ['fast'],
+    categories: ['Databases'],
+    searchKeywords: ['sql'],
+    vendorName: 'Acme',
+    supportContact: 'help@acme.test',
+    eulaUrl: 'https://acme.test/eula',
+    usageInstructions: 'run it',
+    createdAt: at(0),
+    updatedAt: at(0),
+  };
+}
+
+function option(id: string, versionId: string, groupId: string): FulfillmentOption {
+  return {
+    id,
+    productId: 'prod-1',
+    versionId,
+    deliveryMethod: 'private-image-build',
+    packageGroupId: groupId,
+    packageGroupName: groupId,
+    osVersions: ['debian-12'],
+    imageIds: ['img-1'],
+    visibility: 'limited',
+    testAccountIds: [BUYER],
+    createdAt: at(1),
+  };
+}
+
+/** The publishing repositories' contract: every Store implementation must pass all of it. */
+function describePublishingContract(engine: string, createHarness: HarnessFactory): void {
+  describe(`publishing repositories contract: ${engine}`, () => {
+    let harness: StoreHarness | undefined;
+    let store: Store;
+
+    beforeEach(async () => {
+      harness = await createHarness();
+      store = await harness.open();
+      for (const id of [SELLER, BUYER]) {
+        await store.accounts.insert({ id, name: id, roles: ['seller'], createdAt: at(0) });
+      }
+      for (const groupId of ['pg-1', 'pg-2']) {
+        await store.packageGroups.insertReservingName({
+          id: groupId,
+          accountId: SELLER,
+          name: groupId,
+          platform: 'linux',
+          osVersions: ['debian-12'],
+          packages: [],
+          createdAt: at(0),
+          deletedAt: null,
+        });
+      }
+    });
+
+    afterEach(async () => {
+      await harness?.dispose();
+      harness = undefined;
+    });
+
+    it('round-trips submissions, scoped per account, listed per account and by state', async () => {
+      const first = submission('lfs-1', {
+        conversation: [
+          { at: at(0), accountId: SELLER, author: 'seller', kind: 'answer', text: 'hi' },
+        ],
+      });
+      await store.submissions.insert(first);
+      await store.submissions.insert(
+        submission('lfs-2', { submittedAt: at(5), state: 'Rejected' }),
+      );
+
+      expect(await store.submissions.get(SELLER, 'lfs-1')).toEqual(first);
+      expect(await store.submissions.get(BUYER, 'lfs-1')).toBeUndefined();
+      expect(await store.submissions.get(null, 'lfs-1')).toEqual(first);
+      expect((await store.submissions.listForAccount(SELLER)).map((s) => s.id)).toEqual([
+        'lfs-2',
+        'lfs-1',
+      ]);
+      expect((await store.submissions.listByState(null)).map((s) => s.id)).toEqual([
+        'lfs-1',
+        'lfs-2',
+      ]);
+      expect((await store.submissions.listByState('Submitted')).map((s) => s.id)).toEqual([
+        'lfs-1',
+      ]);
+    });
+
+    it('updates a submission only while it is as the caller read it', async () => {
+      await store.submissions.insert(submission('lfs-1'));
+      const update = {
+        state: 'UnderReview' as const,
+        updatedAt: at(1),
+        conversation: [],
+        entries: [],
+        fileName: 'fixed.xlsx',
+      };
+      expect(
+        await store.submissions.update('lfs-1', { state: 'Submitted', updatedAt: at(0) }, update),
+      ).toBe(true);
+      // The same expectation again is stale now.
+      expect(
+        await store.submissions.update('lfs-1', { state: 'Submitted', updatedAt: at(0) }, update),
+      ).toBe(false);
+      const stored = await store.submissions.get(null, 'lfs-1');
+      expect(stored).toMatchObject({
+        state: 'UnderReview',
+        fileName: 'fixed.xlsx',
+        updatedAt: at(1),
+      });
+      expect(stored?.workbookDigest).toBe('sha256:aa');
+    });
+
+    it('keeps products, versions and options, unique per title, version and group', async () => {
+      await store.products.insertProduct(product('prod-1', 'Acme DB'));
+      await expect(store.products.insertProduct(product('prod-2', 'Acme DB'))).rejects.toThrow();
+      await store.products.insertVersion({
+        id: 'ver-1',
+        productId: 'prod-1',
+        version: '1.0',
+        releaseNotes: 'first',
+        createdAt: at(0),
+      });
+      await expect(
+        store.products.insertVersion({
+          id: 'ver-2',
+          productId: 'prod-1',
+          version: '1.0',
+          releaseNotes: 'again',
+          createdAt: at(0),
+        }),
+      ).rejects.toThrow();
+      await store.products.insertOption(option('fo-1', 'ver-1', 'pg-1'));
+      await expect(store.products.insertOption(option('fo-2', 'ver-1', 'pg-1'))).rejects.toThrow();
+      await store.products.insertOption(option('fo-3', 'ver-1', 'pg-2'));
+
+      expect(await store.products.findProductByTitle(SELLER, 'Acme DB')).toEqual(
+        product('prod-1', 'Acme DB'),
+      );
+      expect(await store.products.findProductByTitle(BUYER, 'Acme DB')).toBeUndefined();
+      expect((await store.products.listProducts(SELLER)).map((p) => p.id)).toEqual(['prod-1']);
+      expect(await store.products.listProducts(BUYER)).toEqual([]);
+      expect((await store.products.listVersions(['prod-1'])).map((v) => v.version)).toEqual([
+        '1.0',
+      ]);
+      expect(await store.products.listOptions([])).toEqual([]);
+      expect((await store.products.listOptions(['prod-1'])).map((o) => o.id)).toEqual([
+        'fo-1',
+        'fo-3',
+      ]);
+      expect(await store.products.getOption('fo-1')).toEqual(option('fo-1', 'ver-1', 'pg-1'));
+
+      expect(await store.products.makeOptionPublic('fo-1')).toBe(true);
+      expect(await store.products.makeOptionPublic('fo-missing')).toBe(false);
+      expect(await store.products.getOption('fo-1')).toMatchObject({
+        visibility: 'public',
+        testAccountIds: [],
+      });
+
+      await store.products.updateProduct({ ...product('prod-1', 'Acme DB 2'), updatedAt: at(9) });
+      expect(await store.products.getProduct('prod-1')).toMatchObject({
+        title: 'Acme DB 2',
+        createdAt: at(0),
+        updatedAt: at(9),
+      });
+    });
+
+    it('rolls back a product, its version and options together', async () => {
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.products.insertProduct(product('prod-1', 'Acme DB'));
+          await tx.products.insertVersion({
+            id: 'ver-1',
+            productId: 'prod-1',
+            version: '1.0',
+            releaseNotes: '',
+            createdAt: at(0),
+          });
+          await tx.products.insertOption(option('fo-1', 'ver-1', 'pg-1'));
+          await tx.products.insertOption(option('fo-2', 'ver-1', 'pg-1'));
+        }),
+      ).rejects.toThrow();
+      expect(await store.products.getProduct('prod-1')).toBeUndefined();
+      expect(await store.products.listVersions(['prod-1'])).toEqual([]);
+      expect(await store.products.getOption('fo-1')).toBeUndefined();
+    });
+
+    it('keeps one subscription per buyer and product', async () => {
+      await store.products.insertProduct(product('prod-1', 'Acme DB'));
+      const first = {
+        id: 'sub-1',
+        buyerAccountId: BUYER,
+        productId: 'prod-1',
+        eulaUrl: 'https://acme.test/eula',
+        createdAt: at(1),
+      };
+      expect(await store.subscriptions.insertIfAbsent(first)).toEqual(first);
+      expect(
+        await store.subscriptions.insertIfAbsent({ ...first, id: 'sub-2', createdAt: at(2) }),
+      ).toEqual(first);
+      expect(await store.subscriptions.get(BUYER, 'prod-1')).toEqual(first);
+      expect(await store.subscriptions.get(SELLER, 'prod-1')).toBeUndefined();
+      expect(await store.subscriptions.list(BUYER)).toEqual([first]);
+      expect(await store.subscriptions.list(SELLER)).toEqual([]);
+    });
+  });
+}
+
+describePublishingContract('SQLite', sqliteHarness);
+describePublishingContract('PostgreSQL', postgresHarness);
