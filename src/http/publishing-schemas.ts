@@ -105,9 +105,14 @@ export const ProductSchema = Type.Object(
         version: Type.String(),
         releaseNotes: Type.String(),
         createdAt: Type.String({ format: 'date-time' }),
-        fulfillmentOptions: list(FulfillmentOptionSchema),
+        fulfillmentOptions: list(FulfillmentOptionSchema, {
+          description: 'Only the options the caller may use: public, or limited to it.',
+        }),
+        testedOn: list(Type.Object({ osVersion: Type.String(), imageId: Type.String() }), {
+          description:
+            'The version’s images, visible right away even while its options are limited.',
+        }),
       }),
-      { description: 'Only versions with a fulfillment option visible to the caller.' },
     ),
   },
   { $id: 'Product' },

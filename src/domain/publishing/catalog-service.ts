@@ -11,9 +11,18 @@ import type {
 /** A software version with the fulfillment options the viewer may see. */
 export interface VersionView extends ProductVersion {
   readonly fulfillmentOptions: readonly FulfillmentOption[];
+  /**
+   * The images the version was built and scanned as, one per OS version: visible with the
+   * version right away, even while its fulfillment options are still limited (as the seed says
+   * of a new version's image).
+   */
+  readonly testedOn: readonly { readonly osVersion: string; readonly imageId: string }[];
 }
 
-/** A product as one account sees it: only versions that have an option visible to it. */
+/**
+ * A product as one account sees it: listed when one of its fulfillment options is visible to
+ * the account; then every version shows, each with only the options the account may use.
+ */
 export interface ProductView extends Product {
   readonly versions: readonly VersionView[];
 }
@@ -93,11 +102,19 @@ export class CatalogService {
         .filter((o) => o.productId === product.id && isOptionVisible(o, product, accountId))
         // Test accounts are the seller's business, not other buyers'.
         .map((o) => (isSeller ? o : { ...o, testAccountIds: [] }));
+      if (visible.length === 0) continue;
       const versionViews = versions
         .filter((v) => v.productId === product.id)
-        .map((v) => ({ ...v, fulfillmentOptions: visible.filter((o) => o.versionId === v.id) }))
-        .filter((v) => v.fulfillmentOptions.length > 0);
-      if (versionViews.length > 0) views.push({ ...product, versions: versionViews });
+        .map((v) => ({
+          ...v,
+          fulfillmentOptions: visible.filter((o) => o.versionId === v.id),
+          testedOn: options
+            .filter((o) => o.versionId === v.id)
+            .flatMap((o) =>
+              o.osVersions.map((osVersion, i) => ({ osVersion, imageId: o.imageIds[i] ?? '' })),
+            ),
+        }));
+      views.push({ ...product, versions: versionViews });
     }
     return views;
   }

@@ -80,7 +80,7 @@ describe('the product catalog and subscriptions', () => {
     ]);
   });
 
-  it('shows only the visible options of a product', async () => {
+  it('shows a new version’s images right away, but only the visible options of it', async () => {
     await publish([
       entry({
         softwareVersion: '2.0-beta',
@@ -89,9 +89,23 @@ describe('the product catalog and subscriptions', () => {
       }),
     ]);
     const [db] = await world.catalog.search(BUYER, { text: 'acme database' });
-    expect(db!.versions.map((v) => v.version)).toEqual(['1.0']);
+    const versions = (p: typeof db) =>
+      p!.versions.map((v) => [
+        v.version,
+        v.fulfillmentOptions.length,
+        v.testedOn.map((t) => t.osVersion),
+      ]);
+    // The beta's image is visible to buyers at once; its limited option is not.
+    expect(versions(db)).toEqual([
+      ['1.0', 1, ['debian-12', 'debian-13']],
+      ['2.0-beta', 0, ['debian-11']],
+    ]);
+    expect(db!.versions[1]!.testedOn[0]!.imageId).toMatch(/^img-/);
     const [own] = await world.catalog.search(SELLER, { text: 'acme database' });
-    expect(own!.versions.map((v) => v.version)).toEqual(['1.0', '2.0-beta']);
+    expect(versions(own)).toEqual([
+      ['1.0', 1, ['debian-12', 'debian-13']],
+      ['2.0-beta', 1, ['debian-11']],
+    ]);
     // Only the limited beta and the limited monitor run on debian-11.
     expect(await titles(BUYER, { osVersion: 'debian-11' })).toEqual([]);
     expect(await titles(SELLER, { osVersion: 'debian-11' })).toEqual([
