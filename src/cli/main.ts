@@ -2,9 +2,11 @@ import { Command, CommanderError } from 'commander';
 
 import { GOLDSMITH_VERSION } from '../version.js';
 import { ApiError } from './api-client.js';
+import { accessKeyCommand } from './commands/access-key-command.js';
 import { accountCommand } from './commands/account-command.js';
 import { buildCommand } from './commands/build-command.js';
 import { catalogCommands } from './commands/catalog-command.js';
+import { goldImageCommand } from './commands/gold-image-command.js';
 import { loadFormCommand } from './commands/load-form-command.js';
 import { loginCommand } from './commands/login-command.js';
 import { operatorCommand } from './commands/operator-command.js';
@@ -23,6 +25,7 @@ const program = new Command('goldsmith')
 serverCommand(program);
 loginCommand(program);
 accountCommand(program);
+accessKeyCommand(program);
 packageGroupCommand(program);
 buildCommand(program);
 catalogCommands(program);
@@ -32,6 +35,7 @@ reviewCommand(program);
 productCommand(program);
 vulndbCommand(program);
 scanCommand(program);
+goldImageCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ApiError) {

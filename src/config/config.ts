@@ -18,6 +18,8 @@ export interface GoldsmithConfig {
   /** Concurrent OS builds in this process; 0 runs no workers. */
   readonly workers: number;
   readonly maxPackageBytes: number;
+  /** Largest size an imported gold image's extracted files may reach (uploads obey maxPackageBytes). */
+  readonly maxGoldImageBytes: number;
   readonly limits: SandboxLimits;
   /** Largest size an installer's changes (the upper directory) may reach. */
   readonly diskLimitBytes: number;
@@ -68,6 +70,7 @@ export function buildConfig(input: ConfigInput = {}): GoldsmithConfig {
     stagingDir: input.stagingDir ?? path.join(dataDir, 'staging'),
     workers: input.workers ?? availableParallelism(),
     maxPackageBytes: input.maxPackageBytes ?? 2 * 1024 ** 3,
+    maxGoldImageBytes: input.maxGoldImageBytes ?? 20 * 1024 ** 3,
     limits: Object.freeze({ ...DEFAULT_LIMITS, ...input.limits }),
     diskLimitBytes: input.diskLimitBytes ?? 10 * 1024 ** 3,
     inputWaitMs: input.inputWaitMs ?? 60_000,

@@ -30,6 +30,17 @@ export const ERROR_CATALOGUE = {
     title: 'No such account',
     solution: 'Check the 12-digit account id with `goldsmith account list`.',
   },
+  ACCESS_KEY_NOT_FOUND: {
+    status: 404,
+    title: 'No such access key in this account',
+    solution: 'Check the access key id with `goldsmith access-key list`.',
+  },
+  ACCESS_KEY_LIMIT_REACHED: {
+    status: 409,
+    title: 'The account already holds the most access keys allowed',
+    solution:
+      'Delete an access key you no longer use with `goldsmith access-key delete ID`, then create a new one.',
+  },
   PACKAGE_NOT_FOUND: {
     status: 404,
     title: 'No such package in this account',
@@ -49,6 +60,36 @@ export const ERROR_CATALOGUE = {
     status: 404,
     title: 'No such image in this account',
     solution: 'Check the image id shown on the build.',
+  },
+  GOLD_IMAGE_INVALID: {
+    status: 422,
+    title: 'The uploaded gold image is not an archive Goldsmith can import safely',
+    solution:
+      'Upload a root filesystem tar (plain, gzip, zstd or xz), an OCI archive or a `docker save` archive; the message names what is wrong (unsafe entries such as `..` or absolute paths, not a tar, a digest mismatch).',
+  },
+  GOLD_IMAGE_OS_UNKNOWN: {
+    status: 422,
+    title: 'The gold image does not say which OS it holds',
+    solution:
+      'Include `/etc/os-release` (or `/usr/lib/os-release`) with an `ID=` line; a complete root filesystem has one.',
+  },
+  GOLD_IMAGE_OS_UNSUPPORTED: {
+    status: 422,
+    title: 'The gold image holds an OS Goldsmith cannot build on',
+    solution:
+      'Import a Debian or Debian-like image (os-release `ID=debian` or `ID_LIKE` naming debian), or choose a shared base image.',
+  },
+  GOLD_IMAGE_PLATFORM_UNSUPPORTED: {
+    status: 422,
+    title: 'The gold image is not for linux/amd64',
+    solution:
+      'Export the linux/amd64 variant of the image (for example `skopeo copy --override-arch amd64`).',
+  },
+  GOLD_IMAGE_TOO_LARGE: {
+    status: 413,
+    title: 'The gold image is larger than the configured limit',
+    solution:
+      'Remove caches and logs from the image, or ask the operator to raise `--max-package-size` (upload) or the extracted size limit.',
   },
   SCAN_REPORT_NOT_FOUND: {
     status: 404,

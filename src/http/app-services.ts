@@ -1,7 +1,9 @@
+import type { AccessKeyService } from '../domain/access-keys/access-key-service.js';
 import type { AccountService } from '../domain/accounts/account-service.js';
 import type { BuildService } from '../domain/builds/build-service.js';
 import type { InvestigationService } from '../domain/builds/investigation-service.js';
 import type { Clock } from '../domain/clock.js';
+import type { GoldImageService } from '../domain/gold-images/gold-image-service.js';
 import type { ImageService } from '../domain/images/image-service.js';
 import type { PackageGroupService } from '../domain/package-groups/package-group-service.js';
 import type { PackageService } from '../domain/packages/package-service.js';
@@ -16,11 +18,13 @@ import type { EventBus } from '../events/event-bus.js';
 /** The domain services the HTTP API is a thin edge over. */
 export interface AppServices {
   readonly accounts: AccountService;
+  readonly accessKeys: AccessKeyService;
   readonly packages: PackageService;
   readonly packageGroups: PackageGroupService;
   readonly builds: BuildService;
   readonly investigations: InvestigationService;
   readonly images: ImageService;
+  readonly goldImages: GoldImageService;
   readonly baseImages: BaseImageCatalog;
   readonly loadForms: LoadFormService;
   readonly submissions: SubmissionService;

@@ -18,9 +18,17 @@ import {
 } from './publishing-schemas.js';
 import { registerAuthentication } from './auth.js';
 import { registerErrorHandling } from './error-handler.js';
+import {
+  awsJsonProtocol,
+  AWS_SIGNING_NAME,
+  type AwsOperationRegistry,
+} from './aws/aws-json-protocol.js';
+import { SigV4Verifier } from './aws/sigv4-verifier.js';
+import { accessKeysRoutes } from './routes/access-keys-routes.js';
 import { accountsRoutes } from './routes/accounts-routes.js';
 import { buildsRoutes } from './routes/builds-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
+import { goldImagesRoutes } from './routes/gold-images-routes.js';
 import { imagesRoutes } from './routes/images-routes.js';
 import { investigationsRoutes } from './routes/investigations-routes.js';
 import { packageGroupsRoutes } from './routes/package-groups-routes.js';
@@ -33,6 +41,8 @@ import type { TypedApp } from './typed-app.js';
 export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   readonly version: string;
+  /** Operations of the AWS JSON protocol on `POST /`; none yet outside tests. */
+  readonly awsOperations?: AwsOperationRegistry;
 }
 
 /** Builds the HTTP API; never listens, so tests can `inject` requests. */
@@ -84,10 +94,22 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   );
 
   accountsRoutes(app, services);
+  accessKeysRoutes(app, services);
+  await awsJsonProtocol(app, {
+    verifier: new SigV4Verifier({
+      service: AWS_SIGNING_NAME,
+      secrets: (id) => services.accessKeys.secretOf(id),
+      clock: services.clock,
+    }),
+    account: (id) => services.accounts.get(id),
+    keyUsed: (id) => services.accessKeys.markUsed(id),
+    operations: options.awsOperations ?? new Map(),
+  });
   packagesRoutes(app, services);
   packageGroupsRoutes(app, services);
   buildsRoutes(app, services);
   imagesRoutes(app, services);
+  goldImagesRoutes(app, services);
   investigationsRoutes(app, services);
   catalogRoutes(app, services);
   loadFormRoutes(app, services);

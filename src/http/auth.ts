@@ -9,12 +9,17 @@ declare module 'fastify' {
   interface FastifyRequest {
     account: Account | undefined;
   }
+  interface FastifyContextConfig {
+    /** false for routes that authenticate otherwise (the AWS protocol signs with SigV4). */
+    bearerAuth?: boolean;
+  }
 }
 
 /** Resolves `Authorization: Bearer <token>` to the request's account on every /v1 request. */
 export function registerAuthentication(app: FastifyInstance, accounts: AccountService): void {
   app.decorateRequest('account', undefined);
   app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config.bearerAuth === false) return;
     const header = request.headers.authorization;
     if (header === undefined) return;
     const match = /^Bearer\s+(\S+)$/i.exec(header);

@@ -9,6 +9,8 @@ import { BaseImageService } from '../base-images/base-image-service.js';
 import { DebianRootCache } from '../base-images/debian-root-cache.js';
 import { FsBlobStore } from '../blobs/fs-blob-store.js';
 import type { GoldsmithConfig } from '../config/config.js';
+import { AccessKeyService } from '../domain/access-keys/access-key-service.js';
+import { SecretCipher } from '../domain/access-keys/secret-cipher.js';
 import { AccountService } from '../domain/accounts/account-service.js';
 import { BaseImageCatalog } from '../domain/base-images/base-image-catalog.js';
 import { BASE_REFRESH_JOB, OS_BUILD_JOB } from '../domain/builds/build-jobs.js';
@@ -16,6 +18,7 @@ import { BuildService } from '../domain/builds/build-service.js';
 import { BuildPresenter } from '../domain/builds/build-view.js';
 import { InvestigationService } from '../domain/builds/investigation-service.js';
 import { systemClock, type Clock } from '../domain/clock.js';
+import { GoldImageService } from '../domain/gold-images/gold-image-service.js';
 import { ImageService } from '../domain/images/image-service.js';
 import { PackageGroupService } from '../domain/package-groups/package-group-service.js';
 import { PackageService } from '../domain/packages/package-service.js';
@@ -26,6 +29,7 @@ import { SubmissionService } from '../domain/publishing/submission-service.js';
 import { SubscriptionService } from '../domain/publishing/subscription-service.js';
 import { InProcessEventBus } from '../events/in-process-event-bus.js';
 import { buildApp } from '../http/app.js';
+import type { AwsOperationRegistry } from '../http/aws/aws-json-protocol.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { baseRefreshJobHandler, osBuildJobHandler } from '../pipeline/build-job-handlers.js';
 import { OsBuildRunner } from '../pipeline/os-build-runner.js';
@@ -52,6 +56,8 @@ export interface RunningGoldsmith {
 export interface StartOptions {
   readonly logger?: FastifyServerOptions['logger'];
   readonly clock?: Clock;
+  /** Operations of the AWS JSON protocol; tests register probes here. */
+  readonly awsOperations?: AwsOperationRegistry;
 }
 
 /**
@@ -87,8 +93,12 @@ export async function startGoldsmith(
   });
   const submissions = new SubmissionService(store, blobs, clock, new Set(config.holidays));
   const products = new CatalogService(store);
+  const accessKeyCipher = await SecretCipher.fromKeyFile(
+    path.join(config.dataDir, 'keys', 'access-key-secret.key'),
+  );
   const services = {
     accounts,
+    accessKeys: new AccessKeyService(store, accessKeyCipher, clock),
     packages: new PackageService(store, blobs, clock, config.maxPackageBytes),
     packageGroups,
     loadForms: new LoadFormService(submissions, packageGroups, clock),
@@ -99,6 +109,11 @@ export async function startGoldsmith(
     builds: new BuildService(store, presenter, blobs),
     investigations: new InvestigationService(store, presenter, events, clock, { jobMaxAttempts }),
     images: new ImageService(store, blobs),
+    goldImages: new GoldImageService(store, blobs, clock, {
+      stagingDir: config.stagingDir,
+      maxUploadBytes: config.maxPackageBytes,
+      maxExtractedBytes: config.maxGoldImageBytes,
+    }),
     baseImages,
     events,
     clock,
@@ -106,6 +121,7 @@ export async function startGoldsmith(
   const app = await buildApp(services, {
     version: GOLDSMITH_VERSION,
     logger: options.logger ?? false,
+    ...(options.awsOperations === undefined ? {} : { awsOperations: options.awsOperations }),
   });
   const bootstrap = await accounts.bootstrap();
 

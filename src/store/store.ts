@@ -6,6 +6,7 @@ import type {
   BuildState,
   Finding,
   Image,
+  ImageKind,
   Job,
   LogLine,
   OsBuild,
@@ -24,6 +25,7 @@ import type {
   SubmissionState,
   Subscription,
 } from '../domain/publishing/publishing-types.js';
+import type { StoredAccessKey } from '../domain/access-keys/access-key.js';
 
 /**
  * The one seam between the domain and a database. Implementations: SQLite
@@ -33,6 +35,7 @@ import type {
 export interface Store {
   readonly accounts: AccountRepository;
   readonly tokens: TokenRepository;
+  readonly accessKeys: AccessKeyRepository;
   readonly packages: PackageRepository;
   readonly packageGroups: PackageGroupRepository;
   readonly builds: BuildRepository;
@@ -65,6 +68,19 @@ export interface TokenRepository {
   listForAccount(accountId: string): Promise<ApiToken[]>;
   /** Returns false when no such token of that account existed. */
   delete(accountId: string, tokenId: string): Promise<boolean>;
+}
+
+/** Access keys for SigV4; only their encrypted secrets are stored. */
+export interface AccessKeyRepository {
+  insert(key: StoredAccessKey): Promise<void>;
+  /** Unscoped: signature verification looks a key up by its id alone. */
+  get(id: string): Promise<StoredAccessKey | undefined>;
+  /** Oldest first. */
+  listForAccount(accountId: string): Promise<StoredAccessKey[]>;
+  countForAccount(accountId: string): Promise<number>;
+  /** `accountId` null deletes any account's key (operators). False when nothing matched. */
+  delete(accountId: string | null, id: string): Promise<boolean>;
+  markUsed(id: string, at: string): Promise<void>;
 }
 
 export interface PackageRepository {
@@ -126,6 +142,8 @@ export interface LogRepository {
 export interface ImageRepository {
   insert(image: Image): Promise<void>;
   get(accountId: string | null, id: string): Promise<Image | undefined>;
+  /** Images of one kind, of one account (or of every account when null), newest first. */
+  listByKind(accountId: string | null, kind: ImageKind): Promise<Image[]>;
 }
 
 export interface BaseImageRepository {

@@ -507,6 +507,20 @@ function describeStoreContract(engine: string, createHarness: HarnessFactory): v
         expect(await store.baseImages.list()).toEqual([newer12, only13, older12]);
       });
 
+      it('lists images by kind, of one account or of all, newest first', async () => {
+        const goldA1 = image(ACCOUNT_A, 'img-gold-a1', { kind: 'gold', createdAt: at(1) });
+        const goldA2 = image(ACCOUNT_A, 'img-gold-a2', { kind: 'gold', createdAt: at(2) });
+        const goldB = image(ACCOUNT_B, 'img-gold-b', { kind: 'gold', createdAt: at(3) });
+        const baseB = image(ACCOUNT_B, 'img-base-b', { kind: 'base', createdAt: at(4) });
+        for (const img of [goldA1, goldB, goldA2, baseB]) await store.images.insert(img);
+
+        expect(await store.images.listByKind(ACCOUNT_A, 'gold')).toEqual([goldA2, goldA1]);
+        expect(await store.images.listByKind(ACCOUNT_B, 'gold')).toEqual([goldB]);
+        expect(await store.images.listByKind(null, 'gold')).toEqual([goldB, goldA2, goldA1]);
+        expect(await store.images.listByKind(null, 'base')).toEqual([baseB]);
+        expect(await store.images.listByKind(ACCOUNT_A, 'private')).toEqual([]);
+      });
+
       it('refuses a base image whose image does not exist', async () => {
         await expect(
           store.baseImages.insert({

@@ -38,6 +38,11 @@ export function serverCommand(program: Command): void {
       process.env['GOLDSMITH_MAX_PACKAGE_SIZE'] ?? '2G',
     )
     .option(
+      '--max-gold-image-size <size>',
+      'largest extracted size of an imported gold image, e.g. 20G',
+      process.env['GOLDSMITH_MAX_GOLD_IMAGE_SIZE'] ?? '20G',
+    )
+    .option(
       '--build-timeout <seconds>',
       'wall-clock limit of one installer run',
       process.env['GOLDSMITH_BUILD_TIMEOUT'] ?? '3600',
@@ -109,6 +114,7 @@ export function serverCommand(program: Command): void {
             ? undefined
             : parseWholeNumber(opts['workers'], '--workers'),
         maxPackageBytes: parseSize(opts['maxPackageSize'] ?? '', '--max-package-size'),
+        maxGoldImageBytes: parseSize(opts['maxGoldImageSize'] ?? '', '--max-gold-image-size'),
         limits: {
           wallClockMs: parseWholeNumber(opts['buildTimeout'] ?? '', '--build-timeout') * 1000,
           memoryBytes: parseSize(opts['buildMemory'] ?? '', '--build-memory'),

@@ -7,15 +7,27 @@ const MAX_OS_RELEASE_BYTES = 64 * 1024;
 
 /** Reads the operating system's identification under `root`; undefined when it has none. */
 export async function readOsRelease(root: string): Promise<OsRelease | undefined> {
+  const fields = await readOsReleaseFields(root);
+  return fields === undefined ? undefined : osReleaseOf(fields);
+}
+
+/** Every `KEY=value` of the os-release file under `root` (e.g. ID_LIKE); undefined when it has none. */
+export async function readOsReleaseFields(
+  root: string,
+): Promise<ReadonlyMap<string, string> | undefined> {
   for (const file of OS_RELEASE_FILES) {
     const text = await readTextInRoot(root, file, MAX_OS_RELEASE_BYTES);
-    if (text !== undefined) return parseOsRelease(text);
+    if (text !== undefined) return parseOsReleaseFields(text);
   }
   return undefined;
 }
 
 /** Parses os-release text: shell-style `KEY=value` lines, values optionally quoted. */
 export function parseOsRelease(text: string): OsRelease {
+  return osReleaseOf(parseOsReleaseFields(text));
+}
+
+function parseOsReleaseFields(text: string): Map<string, string> {
   const values = new Map<string, string>();
   for (const rawLine of text.split('\n')) {
     const line = rawLine.trim();
@@ -25,6 +37,10 @@ export function parseOsRelease(text: string): OsRelease {
     if (match === null) continue;
     values.set(match[1] ?? '', unquote(match[2] ?? ''));
   }
+  return values;
+}
+
+function osReleaseOf(values: ReadonlyMap<string, string>): OsRelease {
   const nonEmpty = (key: string): string | undefined => {
     const value = values.get(key);
     return value === undefined || value === '' ? undefined : value;

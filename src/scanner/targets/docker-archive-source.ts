@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { unpackArchive } from './archive-unpacker.js';
 import type { UnpackedArchive, UnpackedMember } from './archive-unpacker.js';
-import { configDiffIds, configLabels, isRecord } from './image-config.js';
+import { configDiffIds, configLabels, configPlatform, isRecord } from './image-config.js';
 import { sniffCompression } from './layer-streams.js';
 import type { Compression } from './layer-streams.js';
 import { ScanSourceError } from './scan-source-error.js';
@@ -66,11 +66,13 @@ export async function openDockerArchive(
       }),
     );
   }
+  const platform = configPlatform(config);
   // ScanTarget has no kind of its own for `docker save` output; it is an image archive.
   return {
     target: { kind: 'oci-archive', name: spec },
     layers,
     labels: configLabels(config),
+    ...(platform === undefined ? {} : { platform }),
     close,
   };
 }

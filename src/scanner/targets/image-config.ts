@@ -12,6 +12,15 @@ export function configLabels(config: Record<string, unknown>): Record<string, st
   );
 }
 
+/** The config's `os` and `architecture` (with `variant` when set); undefined when it lacks them. */
+export function configPlatform(
+  config: Record<string, unknown>,
+): { readonly os: string; readonly architecture: string; readonly variant?: string } | undefined {
+  const { os, architecture, variant } = config;
+  if (typeof os !== 'string' || typeof architecture !== 'string') return undefined;
+  return { os, architecture, ...(typeof variant === 'string' ? { variant } : {}) };
+}
+
 /** `rootfs.diff_ids` when it lists one well-formed digest per layer; else undefined. */
 export function configDiffIds(
   config: Record<string, unknown>,

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { isDigest } from '../../blobs/blob-store.js';
 import { OCI_MANIFEST_MEDIA_TYPE } from '../../image/oci-types.js';
 import type { ScanTarget } from '../scan/scan-report.js';
-import { configLabels, configDiffIds, isRecord } from './image-config.js';
+import { configLabels, configDiffIds, configPlatform, isRecord } from './image-config.js';
 import { ScanSourceError } from './scan-source-error.js';
 import type { ScanSource } from './scan-source.js';
 import { layerCompression, sourceLayer } from './source-layer.js';
@@ -89,10 +89,12 @@ export async function openOciLayout(
       }),
     );
   }
+  const platform = configPlatform(configJson);
   return {
     target: { ...target, manifestDigest: manifestDescriptor.digest },
     layers,
     labels: configLabels(configJson),
+    ...(platform === undefined ? {} : { platform }),
     close,
   };
 }

@@ -42,6 +42,12 @@ export interface ScanSource {
   readonly directory?: string;
   /** The image config's labels (Goldsmith images carry org.goldsmith.image-kind etc.); {} when none. */
   readonly labels: Readonly<Record<string, string>>;
+  /** The image config's platform; undefined for a directory or root filesystem tar. */
+  readonly platform?: {
+    readonly os: string;
+    readonly architecture: string;
+    readonly variant?: string;
+  };
   /** Removes every temporary file the source made. */
   close(): Promise<void>;
 }

@@ -27,6 +27,16 @@ export interface ApiTokensTable {
   created_at: string;
 }
 
+/** The access_keys table: SigV4 keys, secrets AES-256-GCM encrypted. */
+export interface AccessKeysTable {
+  id: string;
+  account_id: string;
+  secret_ciphertext: string;
+  secret_nonce: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
 /** The packages table. */
 export interface PackagesTable {
   id: string;
@@ -162,6 +172,7 @@ export interface Database {
   support_cases: SupportCasesTable;
   accounts: AccountsTable;
   api_tokens: ApiTokensTable;
+  access_keys: AccessKeysTable;
   packages: PackagesTable;
   package_groups: PackageGroupsTable;
   package_group_names: PackageGroupNamesTable;

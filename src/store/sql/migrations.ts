@@ -363,6 +363,26 @@ const publishing: Migration = {
   },
 };
 
+const accessKeys: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // The secret must be readable again for SigV4, so it is kept encrypted, never hashed.
+    await db.schema
+      .createTable('access_keys')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('secret_ciphertext', 'text', (c) => c.notNull())
+      .addColumn('secret_nonce', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('last_used_at', 'text')
+      .execute();
+    await db.schema
+      .createIndex('access_keys_account_idx')
+      .on('access_keys')
+      .columns(['account_id', 'created_at'])
+      .execute();
+  },
+};
+
 /** Migrations defined in code, keyed by name; Kysely applies them in name order. */
 const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
@@ -370,6 +390,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0003-advisories': advisories,
   '0004-scans': scans,
   '0005-publishing': publishing,
+  '0006-access-keys': accessKeys,
 };
 
 /** Hands Kysely the in-code migrations, so no folder is scanned at run time. */

@@ -41,6 +41,18 @@ export class SqlImageRepository implements ImageRepository {
       .executeTakeFirst();
     return row === undefined ? undefined : toImage(row);
   }
+
+  async listByKind(accountId: string | null, kind: ImageKind): Promise<Image[]> {
+    const rows = await this.#db
+      .selectFrom('images')
+      .selectAll()
+      .where('kind', '=', kind)
+      .$if(accountId !== null, (qb) => qb.where('account_id', '=', accountId))
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    return rows.map(toImage);
+  }
 }
 
 function toImage(row: Selectable<ImagesTable>): Image {

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 
 import type {
+  AccessKeyRepository,
   AccountRepository,
   AdvisoryRepository,
   ScanCacheRepository,
@@ -20,6 +21,7 @@ import type {
   TokenRepository,
 } from '../store.js';
 import type { Database } from './database-schema.js';
+import { SqlAccessKeyRepository } from './sql-access-key-repository.js';
 import { SqlAccountRepository } from './sql-account-repository.js';
 import { SqlAdvisoryRepository } from './sql-advisory-repository.js';
 import { SqlScanCacheRepository } from './sql-scan-cache-repository.js';
@@ -45,6 +47,7 @@ import { SqlTokenRepository } from './sql-token-repository.js';
 export class SqlStore implements Store {
   readonly accounts: AccountRepository;
   readonly tokens: TokenRepository;
+  readonly accessKeys: AccessKeyRepository;
   readonly packages: PackageRepository;
   readonly packageGroups: PackageGroupRepository;
   readonly builds: BuildRepository;
@@ -67,6 +70,7 @@ export class SqlStore implements Store {
     this.#capabilities = capabilities;
     this.accounts = new SqlAccountRepository(db);
     this.tokens = new SqlTokenRepository(db);
+    this.accessKeys = new SqlAccessKeyRepository(db);
     this.packages = new SqlPackageRepository(db);
     this.packageGroups = new SqlPackageGroupRepository(db);
     this.builds = new SqlBuildRepository(db);

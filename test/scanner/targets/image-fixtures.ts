@@ -121,6 +121,8 @@ export interface LayoutOptions {
   readonly layerMediaType?: string;
   /** Entries of index.json instead of the one manifest. */
   readonly indexManifests?: (manifest: { digest: string; size: number }) => unknown[];
+  /** The config's architecture; amd64 unless given. */
+  readonly architecture?: string;
 }
 
 /**
@@ -142,7 +144,7 @@ export async function writeLayout(
   for (const layer of built) putBlob(layer.blob);
   const config = putBlob(
     JSON.stringify({
-      architecture: 'amd64',
+      architecture: options.architecture ?? 'amd64',
       os: 'linux',
       config: { Labels: IMAGE_LABELS },
       rootfs: { type: 'layers', diff_ids: built.map((layer) => layer.diffId) },

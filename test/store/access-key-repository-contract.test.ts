@@ -1,0 +1,81 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import type { StoredAccessKey } from '../../src/domain/access-keys/access-key.js';
+import type { Store } from '../../src/store/store.js';
+import {
+  postgresHarness,
+  sqliteHarness,
+  type HarnessFactory,
+  type StoreHarness,
+} from './store-harnesses.js';
+
+const MINE = '100000000001';
+const OTHER = '100000000002';
+const at = (s: number) => new Date(Date.UTC(2025, 0, 1) + s * 1000).toISOString();
+
+function key(id: string, accountId: string, createdAt: string): StoredAccessKey {
+  return {
+    id,
+    accountId,
+    secretCiphertext: `ct-${id}`,
+    secretNonce: `nonce-${id}`,
+    createdAt,
+    lastUsedAt: null,
+  };
+}
+
+function describeAccessKeyContract(engine: string, createHarness: HarnessFactory): void {
+  describe(`access key repository contract: ${engine}`, () => {
+    let harness: StoreHarness | undefined;
+    let store: Store;
+
+    beforeEach(async () => {
+      harness = await createHarness();
+      store = await harness.open();
+      for (const id of [MINE, OTHER]) {
+        await store.accounts.insert({ id, name: id, roles: ['buyer'], createdAt: at(0) });
+      }
+    });
+
+    afterEach(async () => {
+      await harness?.dispose();
+      harness = undefined;
+    });
+
+    it('round-trips keys, lists and counts them per account, oldest first', async () => {
+      await store.accessKeys.insert(key('GSKABBBBBBBBBBBBBBBB', MINE, at(2)));
+      await store.accessKeys.insert(key('GSKAAAAAAAAAAAAAAAAA', MINE, at(1)));
+      await store.accessKeys.insert(key('GSKACCCCCCCCCCCCCCCC', OTHER, at(1)));
+
+      expect(await store.accessKeys.get('GSKABBBBBBBBBBBBBBBB')).toEqual(
+        key('GSKABBBBBBBBBBBBBBBB', MINE, at(2)),
+      );
+      expect(await store.accessKeys.get('GSKAXXXXXXXXXXXXXXXX')).toBeUndefined();
+      expect((await store.accessKeys.listForAccount(MINE)).map((k) => k.id)).toEqual([
+        'GSKAAAAAAAAAAAAAAAAA',
+        'GSKABBBBBBBBBBBBBBBB',
+      ]);
+      expect(await store.accessKeys.countForAccount(MINE)).toBe(2);
+      expect(await store.accessKeys.countForAccount(OTHER)).toBe(1);
+    });
+
+    it('records the last use', async () => {
+      await store.accessKeys.insert(key('GSKAAAAAAAAAAAAAAAAA', MINE, at(1)));
+      await store.accessKeys.markUsed('GSKAAAAAAAAAAAAAAAAA', at(5));
+      expect((await store.accessKeys.get('GSKAAAAAAAAAAAAAAAAA'))?.lastUsedAt).toBe(at(5));
+    });
+
+    it("deletes only the account's own key, or any key when unscoped", async () => {
+      await store.accessKeys.insert(key('GSKAAAAAAAAAAAAAAAAA', MINE, at(1)));
+      expect(await store.accessKeys.delete(OTHER, 'GSKAAAAAAAAAAAAAAAAA')).toBe(false);
+      expect(await store.accessKeys.delete(MINE, 'GSKAAAAAAAAAAAAAAAAA')).toBe(true);
+      expect(await store.accessKeys.delete(MINE, 'GSKAAAAAAAAAAAAAAAAA')).toBe(false);
+      await store.accessKeys.insert(key('GSKACCCCCCCCCCCCCCCC', OTHER, at(1)));
+      expect(await store.accessKeys.delete(null, 'GSKACCCCCCCCCCCCCCCC')).toBe(true);
+      expect(await store.accessKeys.countForAccount(OTHER)).toBe(0);
+    });
+  });
+}
+
+describeAccessKeyContract('SQLite', sqliteHarness);
+describeAccessKeyContract('PostgreSQL', postgresHarness);
