@@ -3,9 +3,7 @@ import path from 'node:path';
 
 import type { BlobStore, Digest } from '../blobs/blob-store.js';
 import type { Clock } from '../domain/clock.js';
-import { isoAfter } from '../domain/clock.js';
 import type { OsVersion } from '../domain/catalog/os-catalog.js';
-import { newId } from '../domain/ids.js';
 import type { BaseImage, Image, ImageLayer } from '../domain/types.js';
 import { extractLayer } from '../image/oci-layer-extractor.js';
 import { writeLayer } from '../image/oci-layer-writer.js';
@@ -14,6 +12,7 @@ import { OCI_LAYER_GZIP_MEDIA_TYPE } from '../image/oci-types.js';
 import type { Store } from '../store/store.js';
 import type { DebianMirrors } from './apt-sources.js';
 import type { DebianRootCache } from './debian-root-cache.js';
+import { withStoreLease } from './store-lease.js';
 
 /** The account that owns the operator's base images. */
 export const SYSTEM_ACCOUNT_ID = '000000000000';
@@ -52,6 +51,12 @@ export class BaseImageService {
     const existing = await this.deps.store.baseImages.latest(os.id);
     if (existing !== undefined) return this.resolve(existing, progress);
     return this.create(os, false, progress, signal);
+  }
+
+  /** The base whose image is `imageId` with its root on this host; undefined when it is no base. */
+  async resolveImage(imageId: string, progress: Progress): Promise<ResolvedBase | undefined> {
+    const base = (await this.deps.store.baseImages.list()).find((b) => b.imageId === imageId);
+    return base === undefined ? undefined : this.resolve(base, progress);
   }
 
   /** Builds a new base of `os` from the current archive, giving it a new digest. */
@@ -190,39 +195,13 @@ export class BaseImageService {
     });
   }
 
-  /** Runs `work` holding a store lease, renewing it; waits while another holds it. */
-  private async withLease<T>(
+  private withLease<T>(
     name: string,
     progress: Progress,
     signal: AbortSignal | undefined,
     work: () => Promise<T>,
   ): Promise<T> {
-    const owner = newId('lease');
-    const { store, clock, leaseMs } = this.deps;
-    let announced = false;
-    for (;;) {
-      signal?.throwIfAborted();
-      const now = clock.now();
-      if (await store.leases.acquire(name, owner, now.toISOString(), isoAfter(now, leaseMs))) break;
-      if (!announced) progress(`waiting for ${name} being prepared by another build`);
-      announced = true;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-    const renew = setInterval(
-      () => {
-        const now = clock.now();
-        void store.leases
-          .acquire(name, owner, now.toISOString(), isoAfter(now, leaseMs))
-          .catch(() => undefined);
-      },
-      Math.max(1000, leaseMs / 3),
-    );
-    try {
-      return await work();
-    } finally {
-      clearInterval(renew);
-      await store.leases.release(name, owner);
-    }
+    return withStoreLease(this.deps, name, progress, signal, work);
   }
 }
 

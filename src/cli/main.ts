@@ -11,11 +11,13 @@ import { loadFormCommand } from './commands/load-form-command.js';
 import { loginCommand } from './commands/login-command.js';
 import { operatorCommand } from './commands/operator-command.js';
 import { packageGroupCommand } from './commands/package-group-command.js';
+import { privateImageCommand } from './commands/private-image-command.js';
 import { productCommand } from './commands/product-command.js';
 import { reviewCommand } from './commands/review-command.js';
 import { serverCommand } from './commands/server-command.js';
 import { scanCommand } from './commands/scan-command.js';
 import { vulndbCommand } from './commands/vulndb-command.js';
+import { webhookCommand } from './commands/webhook-command.js';
 
 const program = new Command('goldsmith')
   .description('Goldsmith: private image build service')
@@ -36,6 +38,8 @@ productCommand(program);
 vulndbCommand(program);
 scanCommand(program);
 goldImageCommand(program);
+privateImageCommand(program);
+webhookCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ApiError) {

@@ -30,6 +30,18 @@ export interface GoldsmithConfig {
   readonly buildRetries: number;
   /** Delay before the first retry; each further retry waits twice as long. */
   readonly retryDelayMs: number;
+  /** Concurrent webhook deliveries in this process, independent of `workers`; 0 sends none. */
+  readonly webhookWorkers: number;
+  /** Attempts per webhook delivery, the first included. */
+  readonly webhookAttempts: number;
+  /** Delay before a webhook's first retry; each further retry waits twice as long. */
+  readonly webhookRetryDelayMs: number;
+  /** How long one webhook attempt may take. */
+  readonly webhookTimeoutMs: number;
+  /** Private image builds one account may have InProgress at once. */
+  readonly privateBuildLimit: number;
+  /** How long the links to a private build's stdout and stderr stay valid. */
+  readonly logLinkTtlSeconds: number;
   /** Days besides weekends that do not count as business days, `YYYY-MM-DD`. */
   readonly holidays: readonly string[];
   readonly debianMirror: string | undefined;
@@ -77,6 +89,13 @@ export function buildConfig(input: ConfigInput = {}): GoldsmithConfig {
     jobLeaseMs: input.jobLeaseMs ?? 60_000,
     buildRetries: input.buildRetries ?? 2,
     retryDelayMs: input.retryDelayMs ?? 30_000,
+    // 6 attempts, 2 minutes doubling: retries after 2, 4, 8, 16 and 32 minutes (about an hour).
+    webhookWorkers: input.webhookWorkers ?? 2,
+    webhookAttempts: input.webhookAttempts ?? 6,
+    webhookRetryDelayMs: input.webhookRetryDelayMs ?? 120_000,
+    webhookTimeoutMs: input.webhookTimeoutMs ?? 10_000,
+    privateBuildLimit: input.privateBuildLimit ?? 5,
+    logLinkTtlSeconds: input.logLinkTtlSeconds ?? 3600,
     holidays: Object.freeze([...(input.holidays ?? [])]),
     debianMirror: input.debianMirror,
     debianSecurityMirror: input.debianSecurityMirror,

@@ -61,6 +61,12 @@ export const ERROR_CATALOGUE = {
     title: 'No such image in this account',
     solution: 'Check the image id shown on the build.',
   },
+  INVALID_WEBHOOK_URL: {
+    status: 400,
+    title: 'The notification webhook URL is not one Goldsmith will post to',
+    solution:
+      'Give an absolute `http://` or `https://` URL without a user name or password (at most 2048 characters); receivers check the `x-goldsmith-signature` header instead (docs/webhooks.md).',
+  },
   GOLD_IMAGE_INVALID: {
     status: 422,
     title: 'The uploaded gold image is not an archive Goldsmith can import safely',
@@ -223,6 +229,87 @@ export const ERROR_CATALOGUE = {
     title: 'Subscribing needs the product’s terms accepted',
     solution:
       'Read the EULA named on the product, then send `acceptTerms: true` (`--accept-terms`).',
+  },
+  INVALID_FULFILLMENT_OPTION_ID: {
+    status: 400,
+    title: 'The fulfillment option does not exist or is not available to this account',
+    solution:
+      'Give exactly one fulfillment option id of a product you can see, as `goldsmith product show` lists it.',
+  },
+  SUBSCRIPTION_NOT_FOUND: {
+    status: 400,
+    title: 'The buyer is not subscribed to the fulfillment option’s product',
+    solution: 'Subscribe first: `goldsmith product subscribe PRODUCT --accept-terms`.',
+  },
+  INVALID_SOURCE_IMAGE_ID: {
+    status: 400,
+    title: 'The source image does not exist or cannot be built on',
+    solution:
+      'Use one of your own gold images or a shared base image (`goldsmith gold-image list`); private images, test images and images of OS versions Goldsmith cannot build on are refused.',
+  },
+  INSTALLER_MISMATCH: {
+    status: 400,
+    title: 'The software is for another OS family than the source image',
+    solution:
+      'Pick a source image of an OS family the fulfillment option was built for (its OS versions are listed on the product).',
+  },
+  INVALID_DESTINATION_IMAGE_NAME: {
+    status: 400,
+    title: 'The destination image name does not meet the naming rules',
+    solution: "Use 3-128 characters: letters, digits, spaces and ( ) [ ] . / - ' @ _.",
+  },
+  INVALID_DESTINATION_IMAGE_DESCRIPTION: {
+    status: 400,
+    title: 'The destination image description is too long',
+    solution: 'Use at most 255 characters.',
+  },
+  IDEMPOTENT_PARAMETER_MISMATCH: {
+    status: 409,
+    title: 'The client token was used before with different parameters',
+    solution:
+      'Send the same parameters as the first request with this token, or use a new client token.',
+  },
+  BUILD_LIMIT_EXCEEDED: {
+    status: 429,
+    title: 'The account has as many private image builds in progress as it may',
+    solution: 'Wait until one of your builds has finished, then start another.',
+  },
+  BUILD_ID_NOT_FOUND: {
+    status: 404,
+    title: 'No such private image build in this account',
+    solution: 'Check the build id with `goldsmith private-image list`.',
+  },
+  INVALID_BUILD_ID: {
+    status: 400,
+    title: 'The build ids are duplicated or more than 50',
+    solution: 'Ask for 1 to 50 distinct build ids at a time.',
+  },
+  INVALID_MAX_RESULTS: {
+    status: 400,
+    title: 'The number of builds asked for is out of range',
+    solution: 'Ask for 1 to 50 builds per page.',
+  },
+  INVALID_NEXT_TOKEN: {
+    status: 400,
+    title: 'The page token is not one this listing returned',
+    solution: 'Send the NextToken of the previous page unchanged, with the same filters.',
+  },
+  INVALID_FILTER: {
+    status: 400,
+    title: 'The filter name or value is not supported',
+    solution:
+      'Filter on build-id, fulfillment-option-id, product-id or status (in-progress, internal-error, failed, succeeded).',
+  },
+  UNAUTHORIZED_OPERATION: {
+    status: 403,
+    title: 'The account may not build private images',
+    solution:
+      'Private image builds need the buyer role; ask an operator to give it to the account.',
+  },
+  LOG_LINK_INVALID: {
+    status: 403,
+    title: 'The log link is expired or its signature does not match',
+    solution: 'Read the build again for fresh StandardOutputUrl and StandardErrorUrl links.',
   },
   PAYLOAD_TOO_LARGE: {
     status: 413,

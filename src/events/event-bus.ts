@@ -8,6 +8,12 @@ export type GoldsmithEvent =
       readonly packageGroupId: string;
       readonly state: BuildState;
     }
+  | {
+      readonly type: 'private-build.updated';
+      readonly accountId: string;
+      readonly buildId: string;
+      readonly status: string;
+    }
   | { readonly type: 'build.log'; readonly buildId: string }
   | { readonly type: 'job.enqueued'; readonly kind: string };
 

@@ -7,12 +7,15 @@ import type { GoldImageService } from '../domain/gold-images/gold-image-service.
 import type { ImageService } from '../domain/images/image-service.js';
 import type { PackageGroupService } from '../domain/package-groups/package-group-service.js';
 import type { PackageService } from '../domain/packages/package-service.js';
+import type { PrivateBuildService } from '../domain/private-builds/private-build-service.js';
 import type { BaseImageCatalog } from '../domain/base-images/base-image-catalog.js';
 import type { CatalogService } from '../domain/publishing/catalog-service.js';
 import type { LoadFormService } from '../domain/publishing/load-form-service.js';
 import type { ReviewService } from '../domain/publishing/review-service.js';
 import type { SubmissionService } from '../domain/publishing/submission-service.js';
 import type { SubscriptionService } from '../domain/publishing/subscription-service.js';
+import type { WebhookNotifier } from '../domain/webhooks/webhook-notifier.js';
+import type { WebhookSecretService } from '../domain/webhooks/webhook-secrets.js';
 import type { EventBus } from '../events/event-bus.js';
 
 /** The domain services the HTTP API is a thin edge over. */
@@ -31,6 +34,10 @@ export interface AppServices {
   readonly review: ReviewService;
   readonly products: CatalogService;
   readonly subscriptions: SubscriptionService;
+  readonly privateBuilds: PrivateBuildService;
+  /** Call `webhooks.notify` on every status change that has a webhook. */
+  readonly webhooks: WebhookNotifier;
+  readonly webhookSecrets: WebhookSecretService;
   readonly events: EventBus;
   readonly clock: Clock;
 }

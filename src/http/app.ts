@@ -34,14 +34,16 @@ import { investigationsRoutes } from './routes/investigations-routes.js';
 import { packageGroupsRoutes } from './routes/package-groups-routes.js';
 import { packagesRoutes } from './routes/packages-routes.js';
 import { loadFormRoutes } from './routes/load-form-routes.js';
+import { privateBuildsRoutes } from './routes/private-builds-routes.js';
 import { productsRoutes } from './routes/products-routes.js';
 import { reviewRoutes } from './routes/review-routes.js';
+import { webhooksRoutes } from './routes/webhooks-routes.js';
 import type { TypedApp } from './typed-app.js';
 
 export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   readonly version: string;
-  /** Operations of the AWS JSON protocol on `POST /`; none yet outside tests. */
+  /** Operations of the AWS JSON protocol on `POST /` (StartBuild, DescribeBuilds). */
   readonly awsOperations?: AwsOperationRegistry;
 }
 
@@ -115,5 +117,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   loadFormRoutes(app, services);
   reviewRoutes(app, services);
   productsRoutes(app, services);
+  privateBuildsRoutes(app, services);
+  webhooksRoutes(app, services);
   return app;
 }

@@ -6,6 +6,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { Store } from '../store/store.js';
 import { BuildLogWriter } from './build-log-writer.js';
 import type { OsBuildRunner } from './os-build-runner.js';
+import type { PrivateBuildRunner } from './private-build-runner.js';
 import { describe, type JobHandler, type PoolLogger } from './worker-pool.js';
 
 function payloadString(job: Job, key: string): string {
@@ -25,7 +26,7 @@ export function osBuildJobHandler(
     run: (job, signal) => runner.run(payloadString(job, 'buildId'), job.attempts, signal),
     async failed(job, error, willRetry) {
       const buildId = payloadString(job, 'buildId');
-      const log = new BuildLogWriter(buildId, store, events, clock);
+      const log = new BuildLogWriter(buildId, store.logs, events, clock);
       log.system(
         willRetry
           ? `attempt ${job.attempts} failed on Goldsmith's side; retrying`
@@ -64,5 +65,14 @@ export function baseRefreshJobHandler(bases: BaseImageService, logger: PoolLogge
     async failed(job, error, willRetry) {
       logger.error({ jobId: job.id, err: error, willRetry }, 'base image refresh failed');
     },
+  };
+}
+
+/** Runs buyers' private image builds; a build that fails on our side is retried, then InternalError. */
+export function privateBuildJobHandler(runner: PrivateBuildRunner): JobHandler {
+  return {
+    run: (job, signal) => runner.run(payloadString(job, 'buildId'), job.attempts, signal),
+    failed: (job, error, willRetry) =>
+      runner.failed(payloadString(job, 'buildId'), describe(error), willRetry),
   };
 }

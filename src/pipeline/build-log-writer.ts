@@ -1,7 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import type { LogLine, LogStream } from '../domain/types.js';
 import type { EventBus } from '../events/event-bus.js';
-import type { Store } from '../store/store.js';
+import type { LogRepository } from '../store/store.js';
 
 const FLUSH_INTERVAL_MS = 200;
 const FLUSH_LINES = 500;
@@ -21,7 +21,7 @@ export class BuildLogWriter {
 
   constructor(
     private readonly buildId: string,
-    private readonly store: Store,
+    private readonly logs: LogRepository,
     private readonly events: EventBus,
     private readonly clock: Clock,
   ) {}
@@ -62,7 +62,7 @@ export class BuildLogWriter {
     if (batch.length === 0) return;
     this.chain = this.chain.then(async () => {
       try {
-        await this.store.logs.append(this.buildId, batch);
+        await this.logs.append(this.buildId, batch);
         this.events.publish({ type: 'build.log', buildId: this.buildId });
       } catch (error) {
         this.failure ??= error;

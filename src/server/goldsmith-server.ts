@@ -7,6 +7,7 @@ import type { FastifyServerOptions } from 'fastify';
 import { resolveDebianMirrors } from '../base-images/apt-sources.js';
 import { BaseImageService } from '../base-images/base-image-service.js';
 import { DebianRootCache } from '../base-images/debian-root-cache.js';
+import { ImageRootCache } from '../base-images/image-root-cache.js';
 import { FsBlobStore } from '../blobs/fs-blob-store.js';
 import type { GoldsmithConfig } from '../config/config.js';
 import { AccessKeyService } from '../domain/access-keys/access-key-service.js';
@@ -22,17 +23,31 @@ import { GoldImageService } from '../domain/gold-images/gold-image-service.js';
 import { ImageService } from '../domain/images/image-service.js';
 import { PackageGroupService } from '../domain/package-groups/package-group-service.js';
 import { PackageService } from '../domain/packages/package-service.js';
+import { LogLinkSigner } from '../domain/private-builds/log-link-signer.js';
+import { PRIVATE_BUILD_JOB } from '../domain/private-builds/private-build.js';
+import { PrivateBuildService } from '../domain/private-builds/private-build-service.js';
 import { CatalogService } from '../domain/publishing/catalog-service.js';
 import { LoadFormService } from '../domain/publishing/load-form-service.js';
 import { ReviewService } from '../domain/publishing/review-service.js';
 import { SubmissionService } from '../domain/publishing/submission-service.js';
 import { SubscriptionService } from '../domain/publishing/subscription-service.js';
+import { webhookDeliveryJobHandler } from '../domain/webhooks/webhook-delivery.js';
+import { validateWebhookUrl, WebhookNotifier } from '../domain/webhooks/webhook-notifier.js';
+import { WEBHOOK_DELIVERY_JOB } from '../domain/webhooks/webhook-records.js';
+import { WebhookSecretService } from '../domain/webhooks/webhook-secrets.js';
 import { InProcessEventBus } from '../events/in-process-event-bus.js';
 import { buildApp } from '../http/app.js';
 import type { AwsOperationRegistry } from '../http/aws/aws-json-protocol.js';
+import { privateBuildOperations } from '../http/aws/private-build-operations.js';
 import type { TypedApp } from '../http/typed-app.js';
-import { baseRefreshJobHandler, osBuildJobHandler } from '../pipeline/build-job-handlers.js';
+import {
+  baseRefreshJobHandler,
+  osBuildJobHandler,
+  privateBuildJobHandler,
+} from '../pipeline/build-job-handlers.js';
 import { OsBuildRunner } from '../pipeline/os-build-runner.js';
+import { PrivateBuildRunner } from '../pipeline/private-build-runner.js';
+import { SandboxedInstall } from '../pipeline/sandboxed-install.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
 import { cleanupStaleNetworks, createSinkNetwork } from '../sandbox/network/sink-network.js';
 import { SinkNetworkPool } from '../sandbox/network/sink-network-pool.js';
@@ -50,6 +65,8 @@ export interface RunningGoldsmith {
   readonly url: string;
   /** The first operator's token, when this start created it. */
   readonly operatorToken: string | undefined;
+  /** Queues signed webhook deliveries; the same notifier the app services hold. */
+  readonly webhooks: WebhookNotifier;
   stop(): Promise<void>;
 }
 
@@ -96,8 +113,35 @@ export async function startGoldsmith(
   const accessKeyCipher = await SecretCipher.fromKeyFile(
     path.join(config.dataDir, 'keys', 'access-key-secret.key'),
   );
+  const webhookSecrets = new WebhookSecretService(
+    store,
+    await SecretCipher.fromKeyFile(path.join(config.dataDir, 'keys', 'webhook-secret.key')),
+    clock,
+  );
+  const webhooks = new WebhookNotifier(store, events, clock, {
+    maxAttempts: config.webhookAttempts,
+  });
+  // The server's own URL, known once it listens: the base of the expiring log links.
+  let publicUrl = '';
+  const privateBuilds = new PrivateBuildService(
+    store,
+    events,
+    clock,
+    await LogLinkSigner.fromKeyFile(
+      path.join(config.dataDir, 'keys', 'log-link.key'),
+      clock,
+      config.logLinkTtlSeconds,
+    ),
+    {
+      jobMaxAttempts,
+      concurrentBuildLimit: config.privateBuildLimit,
+      checkWebhookUrl: (url) => void validateWebhookUrl(url),
+      notifier: webhooks,
+    },
+  );
   const services = {
     accounts,
+    privateBuilds,
     accessKeys: new AccessKeyService(store, accessKeyCipher, clock),
     packages: new PackageService(store, blobs, clock, config.maxPackageBytes),
     packageGroups,
@@ -108,20 +152,22 @@ export async function startGoldsmith(
     subscriptions: new SubscriptionService(store, products, clock),
     builds: new BuildService(store, presenter, blobs),
     investigations: new InvestigationService(store, presenter, events, clock, { jobMaxAttempts }),
-    images: new ImageService(store, blobs),
+    images: new ImageService(store, blobs, path.join(config.stagingDir, 'disk-exports')),
     goldImages: new GoldImageService(store, blobs, clock, {
       stagingDir: config.stagingDir,
       maxUploadBytes: config.maxPackageBytes,
       maxExtractedBytes: config.maxGoldImageBytes,
     }),
     baseImages,
+    webhooks,
+    webhookSecrets,
     events,
     clock,
   };
   const app = await buildApp(services, {
     version: GOLDSMITH_VERSION,
     logger: options.logger ?? false,
-    ...(options.awsOperations === undefined ? {} : { awsOperations: options.awsOperations }),
+    awsOperations: options.awsOperations ?? privateBuildOperations(privateBuilds, () => publicUrl),
   });
   const bootstrap = await accounts.bootstrap();
 
@@ -154,12 +200,10 @@ export async function startGoldsmith(
       clock,
       leaseMs: config.jobLeaseMs,
     });
-    const runner = new OsBuildRunner({
+    const install = new SandboxedInstall({
       store,
       blobs,
-      bases,
       sandbox,
-      events,
       clock,
       limits: config.limits,
       diskLimitBytes: config.diskLimitBytes,
@@ -175,6 +219,22 @@ export async function startGoldsmith(
       gate: async (report) =>
         applyGate(report, await loadGatePolicy(config.scanGateFile), clock.now()).report,
     });
+    const runner = new OsBuildRunner({ store, bases, events, clock, install });
+    const privateRunner = new PrivateBuildRunner({
+      store,
+      bases,
+      roots: new ImageRootCache({
+        store,
+        blobs,
+        clock,
+        cacheDir: config.baseCacheDir,
+        leaseMs: config.jobLeaseMs,
+      }),
+      events,
+      clock,
+      install,
+      notifier: webhooks,
+    });
     pool = new WorkerPool({
       store,
       events,
@@ -182,6 +242,7 @@ export async function startGoldsmith(
       handlers: {
         [OS_BUILD_JOB]: osBuildJobHandler(runner, store, events, clock),
         [BASE_REFRESH_JOB]: baseRefreshJobHandler(bases, app.log),
+        [PRIVATE_BUILD_JOB]: privateBuildJobHandler(privateRunner),
       },
       concurrency: config.workers,
       leaseMs: config.jobLeaseMs,
@@ -191,18 +252,43 @@ export async function startGoldsmith(
     pool.start();
   }
 
+  // Deliveries need no sandbox, so they have their own pool with its own back-off,
+  // which runs even when `workers` is 0.
+  let webhookPool: WorkerPool | undefined;
+  if (config.webhookWorkers > 0) {
+    webhookPool = new WorkerPool({
+      store,
+      events,
+      clock,
+      handlers: {
+        [WEBHOOK_DELIVERY_JOB]: webhookDeliveryJobHandler(store, webhookSecrets, clock, {
+          timeoutMs: config.webhookTimeoutMs,
+          logger: app.log,
+        }),
+      },
+      concurrency: config.webhookWorkers,
+      leaseMs: config.jobLeaseMs,
+      retryDelayMs: config.webhookRetryDelayMs,
+      logger: app.log,
+    });
+    webhookPool.start();
+  }
+
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
+  publicUrl = url;
 
   return {
     app,
     store,
     url,
     operatorToken: bootstrap?.token,
+    webhooks,
     async stop() {
       await app.close();
       await pool?.stop();
+      await webhookPool?.stop();
       await networkPool?.close();
       await store.close();
     },

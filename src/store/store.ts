@@ -26,6 +26,16 @@ import type {
   Subscription,
 } from '../domain/publishing/publishing-types.js';
 import type { StoredAccessKey } from '../domain/access-keys/access-key.js';
+import type {
+  PrivateBuildStatus,
+  PrivateBuildUpdate,
+  PrivateImageBuild,
+} from '../domain/private-builds/private-build.js';
+import type {
+  StoredWebhookSecret,
+  WebhookDelivery,
+  WebhookDeliveryUpdate,
+} from '../domain/webhooks/webhook-records.js';
 
 /**
  * The one seam between the domain and a database. Implementations: SQLite
@@ -50,6 +60,8 @@ export interface Store {
   readonly submissions: SubmissionRepository;
   readonly products: ProductRepository;
   readonly subscriptions: SubscriptionRepository;
+  readonly privateBuilds: PrivateBuildRepository;
+  readonly webhooks: WebhookRepository;
   /** Runs `work` in one transaction; the store it receives is bound to it. */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -338,4 +350,29 @@ export interface SubscriptionRepository {
   get(buyerAccountId: string, productId: string): Promise<Subscription | undefined>;
   /** A buyer's subscriptions, newest first. */
   list(buyerAccountId: string): Promise<Subscription[]>;
+}
+
+/** Webhook signing secrets (one per account) and the record of each delivery. */
+export interface WebhookRepository {
+  getSecret(accountId: string): Promise<StoredWebhookSecret | undefined>;
+  /** Inserts unless the account already has a secret; returns the one kept. */
+  insertSecretIfAbsent(secret: StoredWebhookSecret): Promise<StoredWebhookSecret>;
+  insertDelivery(delivery: WebhookDelivery): Promise<void>;
+  updateDelivery(id: string, update: WebhookDeliveryUpdate): Promise<void>;
+  /** `accountId` null is the workers' and operators' unscoped read. */
+  getDelivery(accountId: string | null, id: string): Promise<WebhookDelivery | undefined>;
+  /** An account's deliveries, newest first, at most `limit`. */
+  listDeliveries(accountId: string, limit: number): Promise<WebhookDelivery[]>;
+}
+
+/** Buyers' private image builds. */
+export interface PrivateBuildRepository {
+  insert(build: PrivateImageBuild): Promise<void>;
+  /** `accountId` null is the pipeline's own, unscoped read. */
+  get(accountId: string | null, id: string): Promise<PrivateImageBuild | undefined>;
+  findByClientToken(accountId: string, clientToken: string): Promise<PrivateImageBuild | undefined>;
+  /** An account's builds, newest first (start time, then id). */
+  listForAccount(accountId: string): Promise<PrivateImageBuild[]>;
+  countByStatus(accountId: string, status: PrivateBuildStatus): Promise<number>;
+  update(id: string, update: PrivateBuildUpdate): Promise<PrivateImageBuild>;
 }

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 
 import type { OsVersionView } from '../../domain/base-images/base-image-catalog.js';
 import { ApiClient } from '../api-client.js';
@@ -11,6 +11,9 @@ import {
   withScanReportOptions,
   type ScanReportOptions,
 } from '../scan-report-options.js';
+
+/** What `goldsmith image export --format` offers: an OCI archive or a disk image. */
+const EXPORT_FORMATS = ['oci', 'raw', 'qcow2'] as const;
 
 /** `goldsmith os list`, `goldsmith base-image refresh`, `goldsmith image export|sbom|scan-report`. */
 export function catalogCommands(program: Command): void {
@@ -57,17 +60,29 @@ export function catalogCommands(program: Command): void {
   const image = program.command('image').description('images');
   image
     .command('export')
-    .description('download an image as an OCI archive (for skopeo, podman, docker load)')
+    .description(
+      'download an image as an OCI archive (for skopeo, podman, docker load) or a raw or qcow2 disk',
+    )
     .argument('<imageId>')
-    .requiredOption('--output <file>', 'where to write the .tar')
-    .action(async (imageId: string, opts: { output: string }) => {
-      const client = await ApiClient.fromEnvironment();
-      await pipeline(
-        await client.download(`/v1/images/${encodeURIComponent(imageId)}/oci-archive`),
-        createWriteStream(opts.output),
-      );
-      note(`wrote ${opts.output}`);
-    });
+    .addOption(
+      new Option('--format <format>', 'oci archive, or a disk image')
+        .choices(EXPORT_FORMATS)
+        .default('oci'),
+    )
+    .requiredOption('--output <file>', 'where to write the .tar, .raw or .qcow2')
+    .action(
+      async (
+        imageId: string,
+        opts: { format: (typeof EXPORT_FORMATS)[number]; output: string },
+      ) => {
+        const client = await ApiClient.fromEnvironment();
+        const image = `/v1/images/${encodeURIComponent(imageId)}`;
+        const route =
+          opts.format === 'oci' ? `${image}/oci-archive` : `${image}/disk?format=${opts.format}`;
+        await pipeline(await client.download(route), createWriteStream(opts.output));
+        note(`wrote ${opts.output}`);
+      },
+    );
   image
     .command('sbom')
     .description('print an image’s SBOM (CycloneDX JSON)')

@@ -33,6 +33,11 @@ export function serverCommand(program: Command): void {
       process.env['GOLDSMITH_WORKERS'],
     )
     .option(
+      '--webhook-workers <n>',
+      'concurrent webhook deliveries, independent of --workers (default 2; 0: none)',
+      process.env['GOLDSMITH_WEBHOOK_WORKERS'],
+    )
+    .option(
       '--max-package-size <size>',
       'largest package upload, e.g. 500M or 2G',
       process.env['GOLDSMITH_MAX_PACKAGE_SIZE'] ?? '2G',
@@ -71,6 +76,11 @@ export function serverCommand(program: Command): void {
       '--build-retries <n>',
       'retries of a build that failed on Goldsmith’s side, before Investigating',
       process.env['GOLDSMITH_BUILD_RETRIES'] ?? '2',
+    )
+    .option(
+      '--private-build-limit <n>',
+      'private image builds one account may have in progress at once',
+      process.env['GOLDSMITH_PRIVATE_BUILD_LIMIT'] ?? '5',
     )
     .option(
       '--build-cpus <n>',
@@ -113,6 +123,10 @@ export function serverCommand(program: Command): void {
           opts['workers'] === undefined
             ? undefined
             : parseWholeNumber(opts['workers'], '--workers'),
+        webhookWorkers:
+          opts['webhookWorkers'] === undefined
+            ? undefined
+            : parseWholeNumber(opts['webhookWorkers'], '--webhook-workers'),
         maxPackageBytes: parseSize(opts['maxPackageSize'] ?? '', '--max-package-size'),
         maxGoldImageBytes: parseSize(opts['maxGoldImageSize'] ?? '', '--max-gold-image-size'),
         limits: {
@@ -124,6 +138,10 @@ export function serverCommand(program: Command): void {
         diskLimitBytes: parseSize(opts['buildDisk'] ?? '', '--build-disk'),
         inputWaitMs: parseWholeNumber(opts['inputWait'] ?? '', '--input-wait') * 1000,
         buildRetries: parseWholeNumber(opts['buildRetries'] ?? '', '--build-retries'),
+        privateBuildLimit: parseWholeNumber(
+          opts['privateBuildLimit'] ?? '',
+          '--private-build-limit',
+        ),
         holidays: [...parseHolidays(opts['holidays'] ?? '')],
         jobLeaseMs: parseWholeNumber(opts['jobLease'] ?? '', '--job-lease') * 1000,
         debianMirror: opts['debianMirror'],

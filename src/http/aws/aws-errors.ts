@@ -21,6 +21,17 @@ export const MODEL_ERROR_STATUS = {
   UnauthorizedOperationException: 400,
 } as const;
 
+/**
+ * Exceptions the buyer guide's error table names that the model leaves out
+ * (../shared/reference/buyer-private-image-build-error-messages.md).
+ */
+export const DOCUMENTED_ERROR_STATUS = {
+  BuildIdNotFoundException: 400,
+  InvalidBuildIdException: 400,
+  InvalidDestinationImageDescriptionException: 400,
+  SubscriptionNotFoundException: 400,
+} as const;
+
 /** Errors every AWS JSON service answers, outside the model. */
 export const COMMON_ERROR_STATUS = {
   IncompleteSignatureException: 400,
@@ -31,10 +42,14 @@ export const COMMON_ERROR_STATUS = {
   SerializationException: 400,
 } as const;
 
-export type AwsErrorName = keyof typeof MODEL_ERROR_STATUS | keyof typeof COMMON_ERROR_STATUS;
+export type AwsErrorName =
+  | keyof typeof MODEL_ERROR_STATUS
+  | keyof typeof DOCUMENTED_ERROR_STATUS
+  | keyof typeof COMMON_ERROR_STATUS;
 
 const STATUS: Readonly<Record<AwsErrorName, number>> = {
   ...MODEL_ERROR_STATUS,
+  ...DOCUMENTED_ERROR_STATUS,
   ...COMMON_ERROR_STATUS,
 };
 

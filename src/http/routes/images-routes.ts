@@ -6,9 +6,12 @@ import { caller } from '../auth.js';
 import { ScanReportQuery, sendScanReport } from '../scan-report-reply.js';
 import type { TypedApp } from '../typed-app.js';
 
-/** Images: metadata, SBOM, scan report and the image itself as an OCI archive. */
+/** Images: metadata, SBOM, scan report and the image itself as an OCI archive or a disk. */
 export function imagesRoutes(app: TypedApp, services: AppServices): void {
   const params = Type.Object({ imageId: Type.String() });
+  const diskQuery = Type.Object({
+    format: Type.Enum(['raw', 'qcow2'], { default: 'qcow2', description: 'The disk format' }),
+  });
 
   app.get(
     '/v1/images/:imageId',
@@ -58,6 +61,28 @@ export function imagesRoutes(app: TypedApp, services: AppServices): void {
       return reply
         .type('application/x-tar')
         .header('content-disposition', `attachment; filename="${imageId}.oci.tar"`)
+        .send(stream);
+    },
+  );
+
+  app.get(
+    '/v1/images/:imageId/disk',
+    {
+      schema: {
+        tags: ['images'],
+        summary:
+          'The image as a raw or qcow2 disk: an MBR with one ext4 partition of its files (not bootable)',
+        params,
+        querystring: diskQuery,
+      },
+    },
+    async (request, reply) => {
+      const { imageId } = request.params;
+      const { format } = request.query;
+      const stream = await services.images.diskImage(caller(request), imageId, format);
+      return reply
+        .type(format === 'qcow2' ? 'application/x-qemu-disk' : 'application/octet-stream')
+        .header('content-disposition', `attachment; filename="${imageId}.${format}"`)
         .send(stream);
     },
   );

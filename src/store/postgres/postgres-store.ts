@@ -47,7 +47,7 @@ export async function openPostgresStore(
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-    await migrateToLatest(db);
+    await migrateToLatest(db, schema);
   } catch (error) {
     await db.destroy();
     throw new Error(`cannot open the PostgreSQL store at ${redactPassword(url)}`, {

@@ -193,6 +193,9 @@ export interface Database {
   product_versions: ProductVersionsTable;
   fulfillment_options: FulfillmentOptionsTable;
   subscriptions: SubscriptionsTable;
+  private_builds: PrivateBuildsTable;
+  webhook_secrets: WebhookSecretsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 /** The advisories table: one vulnerability record each, raw JSON kept whole. */
@@ -306,4 +309,58 @@ export interface SubscriptionsTable {
   product_id: string;
   eula_url: string;
   created_at: string;
+}
+
+/** The webhook_secrets table: one signing secret per account, AES-256-GCM encrypted. */
+export interface WebhookSecretsTable {
+  account_id: string;
+  secret_ciphertext: string;
+  secret_nonce: string;
+  created_at: string;
+}
+
+/** The webhook_deliveries table: each notification and how its attempts went. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  account_id: string;
+  url: string;
+  event_type: string;
+  event_id: string;
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
+}
+
+/** Buyers' private image builds; (account_id, client_token) is unique. */
+export interface PrivateBuildsTable {
+  id: string;
+  account_id: string;
+  /** JSON array. */
+  fulfillment_option_ids: string;
+  source_image_id: string;
+  destination_name: string;
+  destination_description: string | null;
+  /** JSON object. */
+  tags: string;
+  webhook_url: string | null;
+  client_token: string | null;
+  request_hash: string;
+  status: string;
+  /** JSON `{code, message}`. */
+  error_detail: string | null;
+  /** JSON array. */
+  findings: string;
+  image_id: string | null;
+  scan_report_digest: string | null;
+  /** JSON array of `{id, version, title}`. */
+  products: string;
+  internal_error: string | null;
+  attempts: number;
+  start_time: string;
+  last_update_time: string;
 }

@@ -383,6 +383,76 @@ const accessKeys: Migration = {
   },
 };
 
+const webhooks: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // Secrets are read back to sign, so they are kept encrypted like access keys.
+    await db.schema
+      .createTable('webhook_secrets')
+      .addColumn('account_id', 'text', (c) => c.primaryKey().references('accounts.id'))
+      .addColumn('secret_ciphertext', 'text', (c) => c.notNull())
+      .addColumn('secret_nonce', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('webhook_deliveries')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('event_type', 'text', (c) => c.notNull())
+      .addColumn('event_id', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('max_attempts', 'integer', (c) => c.notNull())
+      .addColumn('last_status_code', 'integer')
+      .addColumn('last_error', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('delivered_at', 'text')
+      .execute();
+    await db.schema
+      .createIndex('webhook_deliveries_account_idx')
+      .on('webhook_deliveries')
+      .columns(['account_id', 'created_at'])
+      .execute();
+  },
+};
+
+const privateBuilds: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // Their installer output goes to log_lines like a seller's build: ids never collide (`bld-`).
+    await db.schema
+      .createTable('private_builds')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('fulfillment_option_ids', 'text', (c) => c.notNull())
+      .addColumn('source_image_id', 'text', (c) => c.notNull())
+      .addColumn('destination_name', 'text', (c) => c.notNull())
+      .addColumn('destination_description', 'text')
+      .addColumn('tags', 'text', (c) => c.notNull())
+      .addColumn('webhook_url', 'text')
+      .addColumn('client_token', 'text')
+      .addColumn('request_hash', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('error_detail', 'text')
+      .addColumn('findings', 'text', (c) => c.notNull())
+      .addColumn('image_id', 'text')
+      .addColumn('scan_report_digest', 'text')
+      .addColumn('products', 'text', (c) => c.notNull())
+      .addColumn('internal_error', 'text')
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('start_time', 'text', (c) => c.notNull())
+      .addColumn('last_update_time', 'text', (c) => c.notNull())
+      // NULL tokens never conflict on either engine.
+      .addUniqueConstraint('private_builds_client_token_uq', ['account_id', 'client_token'])
+      .execute();
+    await db.schema
+      .createIndex('private_builds_account_idx')
+      .on('private_builds')
+      .columns(['account_id', 'start_time', 'id'])
+      .execute();
+  },
+};
+
 /** Migrations defined in code, keyed by name; Kysely applies them in name order. */
 const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
@@ -391,6 +461,8 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0004-scans': scans,
   '0005-publishing': publishing,
   '0006-access-keys': accessKeys,
+  '0007-webhooks': webhooks,
+  '0008-private-builds': privateBuilds,
 };
 
 /** Hands Kysely the in-code migrations, so no folder is scanned at run time. */
@@ -398,13 +470,18 @@ const migrationProvider: MigrationProvider = {
   getMigrations: () => Promise.resolve({ ...migrations }),
 };
 
-/** Brings the database up to the newest schema; already applied migrations are skipped. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+/**
+ * Brings the database up to the newest schema; already applied migrations are skipped. With a
+ * PostgreSQL schema, the migrator looks for its own tables in that schema only: otherwise it
+ * would take another schema's lock table for its own.
+ */
+export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: migrationProvider,
     migrationTableName: 'goldsmith_migration',
     migrationLockTableName: 'goldsmith_migration_lock',
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {

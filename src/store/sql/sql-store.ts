@@ -13,12 +13,14 @@ import type {
   LogRepository,
   PackageGroupRepository,
   PackageRepository,
+  PrivateBuildRepository,
   Store,
   ProductRepository,
   SubmissionRepository,
   SubscriptionRepository,
   SupportCaseRepository,
   TokenRepository,
+  WebhookRepository,
 } from '../store.js';
 import type { Database } from './database-schema.js';
 import { SqlAccessKeyRepository } from './sql-access-key-repository.js';
@@ -34,11 +36,13 @@ import { SqlLeaseRepository } from './sql-lease-repository.js';
 import { SqlLogRepository } from './sql-log-repository.js';
 import { SqlPackageGroupRepository } from './sql-package-group-repository.js';
 import { SqlPackageRepository } from './sql-package-repository.js';
+import { SqlPrivateBuildRepository } from './sql-private-build-repository.js';
 import { SqlProductRepository } from './sql-product-repository.js';
 import { SqlSubmissionRepository } from './sql-submission-repository.js';
 import { SqlSubscriptionRepository } from './sql-subscription-repository.js';
 import { SqlSupportCaseRepository } from './sql-support-case-repository.js';
 import { SqlTokenRepository } from './sql-token-repository.js';
+import { SqlWebhookRepository } from './sql-webhook-repository.js';
 
 /**
  * The Store on Kysely, for any engine. `db` is either the database or a
@@ -62,6 +66,8 @@ export class SqlStore implements Store {
   readonly submissions: SubmissionRepository;
   readonly products: ProductRepository;
   readonly subscriptions: SubscriptionRepository;
+  readonly privateBuilds: PrivateBuildRepository;
+  readonly webhooks: WebhookRepository;
   readonly #db: Kysely<Database>;
   readonly #capabilities: SqlCapabilities;
 
@@ -85,6 +91,8 @@ export class SqlStore implements Store {
     this.submissions = new SqlSubmissionRepository(db);
     this.products = new SqlProductRepository(db);
     this.subscriptions = new SqlSubscriptionRepository(db);
+    this.privateBuilds = new SqlPrivateBuildRepository(db);
+    this.webhooks = new SqlWebhookRepository(db);
   }
 
   /**

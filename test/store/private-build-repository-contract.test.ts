@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import type { PrivateImageBuild } from '../../src/domain/private-builds/private-build.js';
+import type { Store } from '../../src/store/store.js';
+import {
+  postgresHarness,
+  sqliteHarness,
+  type HarnessFactory,
+  type StoreHarness,
+} from './store-harnesses.js';
+
+const MINE = '100000000001';
+const OTHER = '100000000002';
+const at = (s: number) => new Date(Date.UTC(2025, 0, 1) + s * 1000).toISOString();
+
+function build(
+  id: string,
+  accountId: string,
+  startTime: string,
+  clientToken: string | null = null,
+): PrivateImageBuild {
+  return {
+    id,
+    accountId,
+    fulfillmentOptionIds: ['fo-1'],
+    sourceImageId: 'img-0000000000000000a',
+    destinationName: 'acme image',
+    destinationDescription: null,
+    tags: { team: 'infra' },
+    webhookUrl: null,
+    clientToken,
+    requestHash: 'h',
+    status: 'InProgress',
+    errorDetail: null,
+    findings: [],
+    imageId: null,
+    scanReportDigest: null,
+    products: [{ id: 'prod-1', version: '1.0', title: 'Acme' }],
+    internalError: null,
+    attempts: 0,
+    startTime,
+    lastUpdateTime: startTime,
+  };
+}
+
+function describePrivateBuildContract(engine: string, createHarness: HarnessFactory): void {
+  describe(`private build repository contract: ${engine}`, () => {
+    let harness: StoreHarness | undefined;
+    let store: Store;
+
+    beforeEach(async () => {
+      harness = await createHarness();
+      store = await harness.open();
+      for (const id of [MINE, OTHER]) {
+        await store.accounts.insert({ id, name: id, roles: ['buyer'], createdAt: at(0) });
+      }
+    });
+
+    afterEach(async () => {
+      await harness?.dispose();
+      harness = undefined;
+    });
+
+    it('round-trips builds, scoped to their account, newest first', async () => {
+      await store.privateBuilds.insert(build('bld-a', MINE, at(1), 'token'));
+      await store.privateBuilds.insert(build('bld-b', MINE, at(2)));
+      await store.privateBuilds.insert(build('bld-c', OTHER, at(3), 'token'));
+
+      expect(await store.privateBuilds.get(MINE, 'bld-a')).toEqual(
+        build('bld-a', MINE, at(1), 'token'),
+      );
+      expect(await store.privateBuilds.get(OTHER, 'bld-a')).toBeUndefined();
+      expect(await store.privateBuilds.get(null, 'bld-c')).toBeDefined();
+      expect((await store.privateBuilds.listForAccount(MINE)).map((b) => b.id)).toEqual([
+        'bld-b',
+        'bld-a',
+      ]);
+      expect((await store.privateBuilds.findByClientToken(MINE, 'token'))?.id).toBe('bld-a');
+      expect((await store.privateBuilds.findByClientToken(OTHER, 'token'))?.id).toBe('bld-c');
+      expect(await store.privateBuilds.countByStatus(MINE, 'InProgress')).toBe(2);
+    });
+
+    it('refuses a second build with the same client token in one account', async () => {
+      await store.privateBuilds.insert(build('bld-a', MINE, at(1), 'token'));
+      await expect(
+        store.privateBuilds.insert(build('bld-b', MINE, at(2), 'token')),
+      ).rejects.toThrow();
+    });
+
+    it('applies only the fields an update gives', async () => {
+      await store.privateBuilds.insert(build('bld-a', MINE, at(1)));
+      const updated = await store.privateBuilds.update('bld-a', {
+        status: 'Failed',
+        errorDetail: { code: 'InstallFailed', message: 'exit 3' },
+        lastUpdateTime: at(5),
+      });
+      expect(updated).toEqual({
+        ...build('bld-a', MINE, at(1)),
+        status: 'Failed',
+        errorDetail: { code: 'InstallFailed', message: 'exit 3' },
+        lastUpdateTime: at(5),
+      });
+      expect(await store.privateBuilds.countByStatus(MINE, 'InProgress')).toBe(0);
+      await expect(
+        store.privateBuilds.update('bld-x', { lastUpdateTime: at(6) }),
+      ).rejects.toThrow();
+    });
+  });
+}
+
+describePrivateBuildContract('SQLite', sqliteHarness);
+describePrivateBuildContract('PostgreSQL', postgresHarness);
