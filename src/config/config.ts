@@ -38,6 +38,8 @@ export interface GoldsmithConfig {
   readonly webhookRetryDelayMs: number;
   /** How long one webhook attempt may take. */
   readonly webhookTimeoutMs: number;
+  /** Let webhooks reach loopback and private addresses; off, so accounts cannot probe the internal network. */
+  readonly webhookAllowPrivateAddresses: boolean;
   /** Private image builds one account may have InProgress at once. */
   readonly privateBuildLimit: number;
   /** How long the links to a private build's stdout and stderr stay valid. */
@@ -94,6 +96,7 @@ export function buildConfig(input: ConfigInput = {}): GoldsmithConfig {
     webhookAttempts: input.webhookAttempts ?? 6,
     webhookRetryDelayMs: input.webhookRetryDelayMs ?? 120_000,
     webhookTimeoutMs: input.webhookTimeoutMs ?? 10_000,
+    webhookAllowPrivateAddresses: input.webhookAllowPrivateAddresses ?? false,
     privateBuildLimit: input.privateBuildLimit ?? 5,
     logLinkTtlSeconds: input.logLinkTtlSeconds ?? 3600,
     holidays: Object.freeze([...(input.holidays ?? [])]),

@@ -263,6 +263,7 @@ export async function startGoldsmith(
       handlers: {
         [WEBHOOK_DELIVERY_JOB]: webhookDeliveryJobHandler(store, webhookSecrets, clock, {
           timeoutMs: config.webhookTimeoutMs,
+          allowPrivateAddresses: config.webhookAllowPrivateAddresses,
           logger: app.log,
         }),
       },

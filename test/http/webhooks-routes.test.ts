@@ -29,7 +29,11 @@ describe('webhooks API (no build workers)', () => {
 
   beforeAll(async () => {
     // Deliveries have their own pool, so they go out although `workers` is 0.
-    harness = await startHarness({ workers: 0, webhookRetryDelayMs: 5 });
+    harness = await startHarness({
+      workers: 0,
+      webhookRetryDelayMs: 5,
+      webhookAllowPrivateAddresses: true,
+    });
     buyer = await harness.createAccount('Buyer', ['buyer']);
     other = await harness.createAccount('Other Buyer', ['buyer']);
     hook = await startReceiver([500, 200]);

@@ -38,6 +38,11 @@ export function serverCommand(program: Command): void {
       process.env['GOLDSMITH_WEBHOOK_WORKERS'],
     )
     .option(
+      '--webhook-allow-private',
+      'let webhooks reach loopback and private addresses (env GOLDSMITH_WEBHOOK_ALLOW_PRIVATE=1)',
+      process.env['GOLDSMITH_WEBHOOK_ALLOW_PRIVATE'] === '1',
+    )
+    .option(
       '--max-package-size <size>',
       'largest package upload, e.g. 500M or 2G',
       process.env['GOLDSMITH_MAX_PACKAGE_SIZE'] ?? '2G',
@@ -123,6 +128,8 @@ export function serverCommand(program: Command): void {
           opts['workers'] === undefined
             ? undefined
             : parseWholeNumber(opts['workers'], '--workers'),
+        // A flag: commander gives true, or the environment default.
+        webhookAllowPrivateAddresses: (opts['webhookAllowPrivate'] as unknown) === true,
         webhookWorkers:
           opts['webhookWorkers'] === undefined
             ? undefined

@@ -55,6 +55,8 @@ describe('webhook deliveries through the durable job queue', () => {
         [WEBHOOK_DELIVERY_JOB]: webhookDeliveryJobHandler(store, secrets(), systemClock, {
           timeoutMs: 10_000,
           logger: silent,
+          // The test's receiver listens on 127.0.0.1.
+          allowPrivateAddresses: true,
         }),
       },
       concurrency: 1,
