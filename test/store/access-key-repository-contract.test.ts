@@ -1,12 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { StoredAccessKey } from '../../src/domain/access-keys/access-key.js';
-import type { Store } from '../../src/store/store.js';
 import {
+  freshStoreEachTest,
   postgresHarness,
   sqliteHarness,
   type HarnessFactory,
-  type StoreHarness,
 } from './store-harnesses.js';
 
 const MINE = '100000000001';
@@ -26,53 +25,39 @@ function key(id: string, accountId: string, createdAt: string): StoredAccessKey 
 
 function describeAccessKeyContract(engine: string, createHarness: HarnessFactory): void {
   describe(`access key repository contract: ${engine}`, () => {
-    let harness: StoreHarness | undefined;
-    let store: Store;
-
-    beforeEach(async () => {
-      harness = await createHarness();
-      store = await harness.open();
-      for (const id of [MINE, OTHER]) {
-        await store.accounts.insert({ id, name: id, roles: ['buyer'], createdAt: at(0) });
-      }
-    });
-
-    afterEach(async () => {
-      await harness?.dispose();
-      harness = undefined;
-    });
+    const fresh = freshStoreEachTest(createHarness, [MINE, OTHER]);
 
     it('round-trips keys, lists and counts them per account, oldest first', async () => {
-      await store.accessKeys.insert(key('GSKABBBBBBBBBBBBBBBB', MINE, at(2)));
-      await store.accessKeys.insert(key('GSKAAAAAAAAAAAAAAAAA', MINE, at(1)));
-      await store.accessKeys.insert(key('GSKACCCCCCCCCCCCCCCC', OTHER, at(1)));
+      await fresh.store.accessKeys.insert(key('GSKABBBBBBBBBBBBBBBB', MINE, at(2)));
+      await fresh.store.accessKeys.insert(key('GSKAAAAAAAAAAAAAAAAA', MINE, at(1)));
+      await fresh.store.accessKeys.insert(key('GSKACCCCCCCCCCCCCCCC', OTHER, at(1)));
 
-      expect(await store.accessKeys.get('GSKABBBBBBBBBBBBBBBB')).toEqual(
+      expect(await fresh.store.accessKeys.get('GSKABBBBBBBBBBBBBBBB')).toEqual(
         key('GSKABBBBBBBBBBBBBBBB', MINE, at(2)),
       );
-      expect(await store.accessKeys.get('GSKAXXXXXXXXXXXXXXXX')).toBeUndefined();
-      expect((await store.accessKeys.listForAccount(MINE)).map((k) => k.id)).toEqual([
+      expect(await fresh.store.accessKeys.get('GSKAXXXXXXXXXXXXXXXX')).toBeUndefined();
+      expect((await fresh.store.accessKeys.listForAccount(MINE)).map((k) => k.id)).toEqual([
         'GSKAAAAAAAAAAAAAAAAA',
         'GSKABBBBBBBBBBBBBBBB',
       ]);
-      expect(await store.accessKeys.countForAccount(MINE)).toBe(2);
-      expect(await store.accessKeys.countForAccount(OTHER)).toBe(1);
+      expect(await fresh.store.accessKeys.countForAccount(MINE)).toBe(2);
+      expect(await fresh.store.accessKeys.countForAccount(OTHER)).toBe(1);
     });
 
     it('records the last use', async () => {
-      await store.accessKeys.insert(key('GSKAAAAAAAAAAAAAAAAA', MINE, at(1)));
-      await store.accessKeys.markUsed('GSKAAAAAAAAAAAAAAAAA', at(5));
-      expect((await store.accessKeys.get('GSKAAAAAAAAAAAAAAAAA'))?.lastUsedAt).toBe(at(5));
+      await fresh.store.accessKeys.insert(key('GSKAAAAAAAAAAAAAAAAA', MINE, at(1)));
+      await fresh.store.accessKeys.markUsed('GSKAAAAAAAAAAAAAAAAA', at(5));
+      expect((await fresh.store.accessKeys.get('GSKAAAAAAAAAAAAAAAAA'))?.lastUsedAt).toBe(at(5));
     });
 
     it("deletes only the account's own key, or any key when unscoped", async () => {
-      await store.accessKeys.insert(key('GSKAAAAAAAAAAAAAAAAA', MINE, at(1)));
-      expect(await store.accessKeys.delete(OTHER, 'GSKAAAAAAAAAAAAAAAAA')).toBe(false);
-      expect(await store.accessKeys.delete(MINE, 'GSKAAAAAAAAAAAAAAAAA')).toBe(true);
-      expect(await store.accessKeys.delete(MINE, 'GSKAAAAAAAAAAAAAAAAA')).toBe(false);
-      await store.accessKeys.insert(key('GSKACCCCCCCCCCCCCCCC', OTHER, at(1)));
-      expect(await store.accessKeys.delete(null, 'GSKACCCCCCCCCCCCCCCC')).toBe(true);
-      expect(await store.accessKeys.countForAccount(OTHER)).toBe(0);
+      await fresh.store.accessKeys.insert(key('GSKAAAAAAAAAAAAAAAAA', MINE, at(1)));
+      expect(await fresh.store.accessKeys.delete(OTHER, 'GSKAAAAAAAAAAAAAAAAA')).toBe(false);
+      expect(await fresh.store.accessKeys.delete(MINE, 'GSKAAAAAAAAAAAAAAAAA')).toBe(true);
+      expect(await fresh.store.accessKeys.delete(MINE, 'GSKAAAAAAAAAAAAAAAAA')).toBe(false);
+      await fresh.store.accessKeys.insert(key('GSKACCCCCCCCCCCCCCCC', OTHER, at(1)));
+      expect(await fresh.store.accessKeys.delete(null, 'GSKACCCCCCCCCCCCCCCC')).toBe(true);
+      expect(await fresh.store.accessKeys.countForAccount(OTHER)).toBe(0);
     });
   });
 }

@@ -1,12 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { PrivateImageBuild } from '../../src/domain/private-builds/private-build.js';
-import type { Store } from '../../src/store/store.js';
 import {
+  freshStoreEachTest,
   postgresHarness,
   sqliteHarness,
   type HarnessFactory,
-  type StoreHarness,
 } from './store-harnesses.js';
 
 const MINE = '100000000001';
@@ -45,51 +44,37 @@ function build(
 
 function describePrivateBuildContract(engine: string, createHarness: HarnessFactory): void {
   describe(`private build repository contract: ${engine}`, () => {
-    let harness: StoreHarness | undefined;
-    let store: Store;
-
-    beforeEach(async () => {
-      harness = await createHarness();
-      store = await harness.open();
-      for (const id of [MINE, OTHER]) {
-        await store.accounts.insert({ id, name: id, roles: ['buyer'], createdAt: at(0) });
-      }
-    });
-
-    afterEach(async () => {
-      await harness?.dispose();
-      harness = undefined;
-    });
+    const fresh = freshStoreEachTest(createHarness, [MINE, OTHER]);
 
     it('round-trips builds, scoped to their account, newest first', async () => {
-      await store.privateBuilds.insert(build('bld-a', MINE, at(1), 'token'));
-      await store.privateBuilds.insert(build('bld-b', MINE, at(2)));
-      await store.privateBuilds.insert(build('bld-c', OTHER, at(3), 'token'));
+      await fresh.store.privateBuilds.insert(build('bld-a', MINE, at(1), 'token'));
+      await fresh.store.privateBuilds.insert(build('bld-b', MINE, at(2)));
+      await fresh.store.privateBuilds.insert(build('bld-c', OTHER, at(3), 'token'));
 
-      expect(await store.privateBuilds.get(MINE, 'bld-a')).toEqual(
+      expect(await fresh.store.privateBuilds.get(MINE, 'bld-a')).toEqual(
         build('bld-a', MINE, at(1), 'token'),
       );
-      expect(await store.privateBuilds.get(OTHER, 'bld-a')).toBeUndefined();
-      expect(await store.privateBuilds.get(null, 'bld-c')).toBeDefined();
-      expect((await store.privateBuilds.listForAccount(MINE)).map((b) => b.id)).toEqual([
+      expect(await fresh.store.privateBuilds.get(OTHER, 'bld-a')).toBeUndefined();
+      expect(await fresh.store.privateBuilds.get(null, 'bld-c')).toBeDefined();
+      expect((await fresh.store.privateBuilds.listForAccount(MINE)).map((b) => b.id)).toEqual([
         'bld-b',
         'bld-a',
       ]);
-      expect((await store.privateBuilds.findByClientToken(MINE, 'token'))?.id).toBe('bld-a');
-      expect((await store.privateBuilds.findByClientToken(OTHER, 'token'))?.id).toBe('bld-c');
-      expect(await store.privateBuilds.countByStatus(MINE, 'InProgress')).toBe(2);
+      expect((await fresh.store.privateBuilds.findByClientToken(MINE, 'token'))?.id).toBe('bld-a');
+      expect((await fresh.store.privateBuilds.findByClientToken(OTHER, 'token'))?.id).toBe('bld-c');
+      expect(await fresh.store.privateBuilds.countByStatus(MINE, 'InProgress')).toBe(2);
     });
 
     it('refuses a second build with the same client token in one account', async () => {
-      await store.privateBuilds.insert(build('bld-a', MINE, at(1), 'token'));
+      await fresh.store.privateBuilds.insert(build('bld-a', MINE, at(1), 'token'));
       await expect(
-        store.privateBuilds.insert(build('bld-b', MINE, at(2), 'token')),
+        fresh.store.privateBuilds.insert(build('bld-b', MINE, at(2), 'token')),
       ).rejects.toThrow();
     });
 
     it('applies only the fields an update gives', async () => {
-      await store.privateBuilds.insert(build('bld-a', MINE, at(1)));
-      const updated = await store.privateBuilds.update('bld-a', {
+      await fresh.store.privateBuilds.insert(build('bld-a', MINE, at(1)));
+      const updated = await fresh.store.privateBuilds.update('bld-a', {
         status: 'Failed',
         errorDetail: { code: 'InstallFailed', message: 'exit 3' },
         lastUpdateTime: at(5),
@@ -100,9 +85,9 @@ function describePrivateBuildContract(engine: string, createHarness: HarnessFact
         errorDetail: { code: 'InstallFailed', message: 'exit 3' },
         lastUpdateTime: at(5),
       });
-      expect(await store.privateBuilds.countByStatus(MINE, 'InProgress')).toBe(0);
+      expect(await fresh.store.privateBuilds.countByStatus(MINE, 'InProgress')).toBe(0);
       await expect(
-        store.privateBuilds.update('bld-x', { lastUpdateTime: at(6) }),
+        fresh.store.privateBuilds.update('bld-x', { lastUpdateTime: at(6) }),
       ).rejects.toThrow();
     });
   });

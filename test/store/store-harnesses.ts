@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import pg from 'pg';
+import { afterEach, beforeEach } from 'vitest';
 
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -78,6 +79,46 @@ export async function postgresHarness(): Promise<StoreHarness> {
     async dispose() {
       for (const store of stores) await store.close();
       await dropSchema(schema);
+    },
+  };
+}
+
+/** What freshStoreEachTest hands a suite: the store of the running test. */
+export interface FreshStore {
+  readonly store: Store;
+}
+
+/**
+ * Registers hooks that open a fresh store before each test, with buyer accounts of these ids
+ * (for foreign keys), and dispose of it after.
+ */
+export function freshStoreEachTest(
+  createHarness: HarnessFactory,
+  accountIds: readonly string[] = [],
+): FreshStore {
+  let harness: StoreHarness | undefined;
+  let store: Store | undefined;
+  beforeEach(async () => {
+    harness = await createHarness();
+    store = await harness.open();
+    for (const id of accountIds) {
+      await store.accounts.insert({
+        id,
+        name: id,
+        roles: ['buyer'],
+        createdAt: '2025-01-01T00:00:00.000Z',
+      });
+    }
+  });
+  afterEach(async () => {
+    await harness?.dispose();
+    harness = undefined;
+    store = undefined;
+  });
+  return {
+    get store(): Store {
+      if (store === undefined) throw new Error('no store outside a test');
+      return store;
     },
   };
 }

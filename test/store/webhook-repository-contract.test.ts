@@ -1,12 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { WebhookDelivery } from '../../src/domain/webhooks/webhook-records.js';
-import type { Store } from '../../src/store/store.js';
 import {
+  freshStoreEachTest,
   postgresHarness,
   sqliteHarness,
   type HarnessFactory,
-  type StoreHarness,
 } from './store-harnesses.js';
 
 const MINE = '100000000001';
@@ -33,21 +32,7 @@ function delivery(id: string, accountId: string, createdAt: string): WebhookDeli
 
 function describeWebhookContract(engine: string, createHarness: HarnessFactory): void {
   describe(`webhook repository contract: ${engine}`, () => {
-    let harness: StoreHarness | undefined;
-    let store: Store;
-
-    beforeEach(async () => {
-      harness = await createHarness();
-      store = await harness.open();
-      for (const id of [MINE, OTHER]) {
-        await store.accounts.insert({ id, name: id, roles: ['buyer'], createdAt: at(0) });
-      }
-    });
-
-    afterEach(async () => {
-      await harness?.dispose();
-      harness = undefined;
-    });
+    const fresh = freshStoreEachTest(createHarness, [MINE, OTHER]);
 
     it('keeps the first secret of an account and each account its own', async () => {
       const first = {
@@ -56,18 +41,18 @@ function describeWebhookContract(engine: string, createHarness: HarnessFactory):
         secretNonce: 'n1',
         createdAt: at(1),
       };
-      expect(await store.webhooks.getSecret(MINE)).toBeUndefined();
-      expect(await store.webhooks.insertSecretIfAbsent(first)).toEqual(first);
+      expect(await fresh.store.webhooks.getSecret(MINE)).toBeUndefined();
+      expect(await fresh.store.webhooks.insertSecretIfAbsent(first)).toEqual(first);
       const second = { ...first, secretCiphertext: 'ct2', createdAt: at(2) };
-      expect(await store.webhooks.insertSecretIfAbsent(second)).toEqual(first);
-      expect(await store.webhooks.getSecret(MINE)).toEqual(first);
-      expect(await store.webhooks.getSecret(OTHER)).toBeUndefined();
+      expect(await fresh.store.webhooks.insertSecretIfAbsent(second)).toEqual(first);
+      expect(await fresh.store.webhooks.getSecret(MINE)).toEqual(first);
+      expect(await fresh.store.webhooks.getSecret(OTHER)).toBeUndefined();
     });
 
     it('agrees on one secret when two first uses race', async () => {
       const [a, b] = await Promise.all(
         ['ct-a', 'ct-b'].map((ct) =>
-          store.webhooks.insertSecretIfAbsent({
+          fresh.store.webhooks.insertSecretIfAbsent({
             accountId: MINE,
             secretCiphertext: ct,
             secretNonce: 'n',
@@ -79,21 +64,21 @@ function describeWebhookContract(engine: string, createHarness: HarnessFactory):
     });
 
     it('round-trips deliveries, updates them and lists them per account, newest first', async () => {
-      await store.webhooks.insertDelivery(delivery('whd-a', MINE, at(1)));
-      await store.webhooks.insertDelivery(delivery('whd-b', MINE, at(2)));
-      await store.webhooks.insertDelivery(delivery('whd-c', OTHER, at(3)));
-      expect(await store.webhooks.getDelivery(MINE, 'whd-a')).toEqual(
+      await fresh.store.webhooks.insertDelivery(delivery('whd-a', MINE, at(1)));
+      await fresh.store.webhooks.insertDelivery(delivery('whd-b', MINE, at(2)));
+      await fresh.store.webhooks.insertDelivery(delivery('whd-c', OTHER, at(3)));
+      expect(await fresh.store.webhooks.getDelivery(MINE, 'whd-a')).toEqual(
         delivery('whd-a', MINE, at(1)),
       );
 
-      await store.webhooks.updateDelivery('whd-a', {
+      await fresh.store.webhooks.updateDelivery('whd-a', {
         status: 'retrying',
         attempts: 1,
         lastStatusCode: 500,
         lastError: 'the receiver answered 500',
         updatedAt: at(5),
       });
-      await store.webhooks.updateDelivery('whd-a', {
+      await fresh.store.webhooks.updateDelivery('whd-a', {
         status: 'delivered',
         attempts: 2,
         lastStatusCode: 200,
@@ -101,7 +86,7 @@ function describeWebhookContract(engine: string, createHarness: HarnessFactory):
         updatedAt: at(6),
         deliveredAt: at(6),
       });
-      expect(await store.webhooks.getDelivery(null, 'whd-a')).toMatchObject({
+      expect(await fresh.store.webhooks.getDelivery(null, 'whd-a')).toMatchObject({
         status: 'delivered',
         attempts: 2,
         lastStatusCode: 200,
@@ -110,13 +95,17 @@ function describeWebhookContract(engine: string, createHarness: HarnessFactory):
         deliveredAt: at(6),
       });
 
-      expect((await store.webhooks.listDeliveries(MINE, 50)).map((d) => d.id)).toEqual([
+      expect((await fresh.store.webhooks.listDeliveries(MINE, 50)).map((d) => d.id)).toEqual([
         'whd-b',
         'whd-a',
       ]);
-      expect((await store.webhooks.listDeliveries(MINE, 1)).map((d) => d.id)).toEqual(['whd-b']);
-      expect(await store.webhooks.getDelivery(OTHER, 'whd-a')).toBeUndefined();
-      expect((await store.webhooks.listDeliveries(OTHER, 50)).map((d) => d.id)).toEqual(['whd-c']);
+      expect((await fresh.store.webhooks.listDeliveries(MINE, 1)).map((d) => d.id)).toEqual([
+        'whd-b',
+      ]);
+      expect(await fresh.store.webhooks.getDelivery(OTHER, 'whd-a')).toBeUndefined();
+      expect((await fresh.store.webhooks.listDeliveries(OTHER, 50)).map((d) => d.id)).toEqual([
+        'whd-c',
+      ]);
     });
   });
 }
