@@ -36,6 +36,7 @@ import type {
   WebhookDelivery,
   WebhookDeliveryUpdate,
 } from '../domain/webhooks/webhook-records.js';
+import type { Instance, InstanceUpdate } from '../domain/instances/instance.js';
 
 /**
  * The one seam between the domain and a database. Implementations: SQLite
@@ -62,6 +63,7 @@ export interface Store {
   readonly subscriptions: SubscriptionRepository;
   readonly privateBuilds: PrivateBuildRepository;
   readonly webhooks: WebhookRepository;
+  readonly instances: InstanceRepository;
   /** Runs `work` in one transaction; the store it receives is bound to it. */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -375,4 +377,18 @@ export interface PrivateBuildRepository {
   listForAccount(accountId: string): Promise<PrivateImageBuild[]>;
   countByStatus(accountId: string, status: PrivateBuildStatus): Promise<number>;
   update(id: string, update: PrivateBuildUpdate): Promise<PrivateImageBuild>;
+}
+
+/** Images launched as instances; their console lines live in the log repository. */
+export interface InstanceRepository {
+  insert(instance: Instance): Promise<void>;
+  /** `accountId` null is the host's own, unscoped read. */
+  get(accountId: string | null, id: string): Promise<Instance | undefined>;
+  /** An account's instances, terminated ones included, newest first. */
+  listForAccount(accountId: string): Promise<Instance[]>;
+  /** An account's pending, running and stopping instances. */
+  countActive(accountId: string): Promise<number>;
+  /** Every account's pending, running and stopping instances, oldest first. */
+  listActive(): Promise<Instance[]>;
+  update(id: string, update: InstanceUpdate): Promise<Instance>;
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -12,6 +12,7 @@ import type { Store } from '../../store/store.js';
 import { findOsVersion } from '../catalog/os-catalog.js';
 import type { Clock } from '../clock.js';
 import type { Account, Image } from '../types.js';
+import { DiskImageError, readDiskImage } from '../../image/disk/disk-image-reader.js';
 import { detectDiskImage } from './disk-image-detector.js';
 import { detectGoldImageOs } from './gold-image-os.js';
 import { checkUploadSize, spoolUpload, UploadTooLargeError } from './upload-spool.js';
@@ -79,15 +80,8 @@ export class GoldImageService {
     const work = await mkdtemp(path.join(this.options.stagingDir, 'gold-import-'));
     try {
       const upload = await this.receive(request, work);
-      const disk = await detectDiskImage(upload);
-      if (disk !== undefined) {
-        // Refused rather than misread as a tar: disk images need a partition and ext4 reader.
-        throw new DomainError(
-          'GOLD_IMAGE_INVALID',
-          `${request.fileName} is a ${disk === 'qcow2' ? 'qcow2' : `raw (${disk.toUpperCase()})`} ` +
-            'disk image, which Goldsmith cannot import yet; import a root filesystem tar, an OCI ' +
-            'archive or a `docker save` archive of it instead',
-        );
+      if ((await detectDiskImage(upload)) !== undefined) {
+        return await this.importDisk(buyer, request, upload, work);
       }
       const source = await openSource(upload, request.fileName, work);
       try {
@@ -180,6 +174,47 @@ export class GoldImageService {
         );
       }
     }
+    return this.storeRoot(buyer, request, root);
+  }
+
+  /**
+   * A raw or qcow2 disk image: its Linux partition's ext4 files, read without mounting (see
+   * readDiskImage), become the root; the disk may be at most twice the extracted size limit.
+   */
+  private async importDisk(
+    buyer: Account,
+    request: GoldImageImport,
+    upload: string,
+    work: string,
+  ): Promise<GoldImageView> {
+    const root = path.join(work, 'root');
+    await mkdir(root);
+    try {
+      await readDiskImage(upload, root, {
+        workDir: work,
+        // A disk also holds free space and filesystem structures: twice the files' limit.
+        maxVirtualBytes: 2 * this.options.maxExtractedBytes,
+      });
+    } catch (error) {
+      if (!(error instanceof DiskImageError)) throw error;
+      throw new DomainError('GOLD_IMAGE_INVALID', `${request.fileName}: ${error.message}`);
+    }
+    if ((await treeSize(root)) > this.options.maxExtractedBytes) {
+      throw new DomainError(
+        'GOLD_IMAGE_TOO_LARGE',
+        `${request.fileName} extracts to more than the limit of ` +
+          `${this.options.maxExtractedBytes} bytes`,
+      );
+    }
+    return this.storeRoot(buyer, request, root);
+  }
+
+  /** Detects the root's OS and stores it as a one-layer gold image of the buyer's. */
+  private async storeRoot(
+    buyer: Account,
+    request: GoldImageImport,
+    root: string,
+  ): Promise<GoldImageView> {
     const os = await detectGoldImageOs(root);
     const name = request.name ?? path.basename(request.fileName);
     const created = this.clock.now().toISOString();
@@ -279,4 +314,15 @@ function viewOf(image: Image, owner: 'self' | 'shared'): Omit<GoldImageView, 'na
     createdAt: image.createdAt,
     sizeBytes: image.layers.reduce((sum, layer) => sum + layer.size, 0),
   };
+}
+
+/** Bytes of the regular files under `dir`, symlinks not followed. */
+async function treeSize(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += await treeSize(full);
+    else if (entry.isFile()) total += (await lstat(full)).size;
+  }
+  return total;
 }

@@ -196,6 +196,7 @@ export interface Database {
   private_builds: PrivateBuildsTable;
   webhook_secrets: WebhookSecretsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  instances: InstancesTable;
 }
 
 /** The advisories table: one vulnerability record each, raw JSON kept whole. */
@@ -363,4 +364,22 @@ export interface PrivateBuildsTable {
   attempts: number;
   start_time: string;
   last_update_time: string;
+}
+
+/** Images launched as instances on the Goldsmith host; console lines go to log_lines. */
+export interface InstancesTable {
+  id: string;
+  account_id: string;
+  image_id: string;
+  /** JSON array of the argv; NULL while a default command is still being chosen. */
+  command: string | null;
+  /** 1 when the image's init (or its stand-in) runs, 0 for a command the caller gave. */
+  default_command: number;
+  state: string;
+  state_reason: string | null;
+  exit_code: number | null;
+  launched_at: string;
+  stopped_at: string | null;
+  terminated_at: string | null;
+  host: string | null;
 }

@@ -453,6 +453,32 @@ const privateBuilds: Migration = {
   },
 };
 
+const instances: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // Console lines go to log_lines keyed by the instance id: `i-` never collides with `bld-`.
+    await db.schema
+      .createTable('instances')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('image_id', 'text', (c) => c.notNull())
+      .addColumn('command', 'text')
+      .addColumn('default_command', 'integer', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('state_reason', 'text')
+      .addColumn('exit_code', 'integer')
+      .addColumn('launched_at', 'text', (c) => c.notNull())
+      .addColumn('stopped_at', 'text')
+      .addColumn('terminated_at', 'text')
+      .addColumn('host', 'text')
+      .execute();
+    await db.schema
+      .createIndex('instances_account_idx')
+      .on('instances')
+      .columns(['account_id', 'state'])
+      .execute();
+  },
+};
+
 /** Migrations defined in code, keyed by name; Kysely applies them in name order. */
 const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
@@ -463,6 +489,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0006-access-keys': accessKeys,
   '0007-webhooks': webhooks,
   '0008-private-builds': privateBuilds,
+  '0009-instances': instances,
 };
 
 /** Hands Kysely the in-code migrations, so no folder is scanned at run time. */

@@ -8,6 +8,7 @@ import type {
   BaseImageRepository,
   BuildRepository,
   ImageRepository,
+  InstanceRepository,
   JobQueue,
   LeaseRepository,
   LogRepository,
@@ -31,6 +32,7 @@ import { SqlBaseImageRepository } from './sql-base-image-repository.js';
 import { SqlBuildRepository } from './sql-build-repository.js';
 import type { SqlCapabilities } from './sql-capabilities.js';
 import { SqlImageRepository } from './sql-image-repository.js';
+import { SqlInstanceRepository } from './sql-instance-repository.js';
 import { SqlJobQueue } from './sql-job-queue.js';
 import { SqlLeaseRepository } from './sql-lease-repository.js';
 import { SqlLogRepository } from './sql-log-repository.js';
@@ -68,6 +70,7 @@ export class SqlStore implements Store {
   readonly subscriptions: SubscriptionRepository;
   readonly privateBuilds: PrivateBuildRepository;
   readonly webhooks: WebhookRepository;
+  readonly instances: InstanceRepository;
   readonly #db: Kysely<Database>;
   readonly #capabilities: SqlCapabilities;
 
@@ -93,6 +96,7 @@ export class SqlStore implements Store {
     this.subscriptions = new SqlSubscriptionRepository(db);
     this.privateBuilds = new SqlPrivateBuildRepository(db);
     this.webhooks = new SqlWebhookRepository(db);
+    this.instances = new SqlInstanceRepository(db);
   }
 
   /**

@@ -11,6 +11,9 @@ import {
 } from '../../../src/domain/gold-images/gold-image-service.js';
 import type { Account, Image } from '../../../src/domain/types.js';
 import { DomainError } from '../../../src/errors/domain-error.js';
+import { writeDiskImage } from '../../../src/image/disk/disk-image-writer.js';
+import { extractLayer } from '../../../src/image/oci-layer-extractor.js';
+import { writeLayer } from '../../../src/image/oci-layer-writer.js';
 import { openScanSource } from '../../../src/scanner/targets/scan-source.js';
 import { openStore } from '../../../src/store/open-store.js';
 import type { Store } from '../../../src/store/store.js';
@@ -22,6 +25,7 @@ import {
   type TarMember,
 } from '../../scanner/targets/image-fixtures.js';
 import { DEBIAN_12_OS_RELEASE, ROOT_FILES, tarRoot, writeRootDir } from './gold-image-fixtures.js';
+import { imageOf } from '../../image/disk/disk-image-fixtures.js';
 
 const BUYER: Account = { id: '100000000001', name: 'Buyer', roles: ['buyer'], createdAt: '' };
 const OTHER: Account = { id: '100000000002', name: 'Other', roles: ['buyer'], createdAt: '' };
@@ -253,7 +257,7 @@ describe('GoldImageService', () => {
     expect(readdirSync(stagingDir)).toEqual([]);
   });
 
-  it('refuses a garbage file and a disk image with a clear message', async () => {
+  it('refuses a garbage file and a damaged disk image with a clear message', async () => {
     const garbage = path.join(work, 'garbage.bin');
     writeFileSync(garbage, Buffer.alloc(4096, 7));
     await expectRefused(garbage, 'GOLD_IMAGE_INVALID', /^garbage\.bin: is not a tar/);
@@ -262,8 +266,38 @@ describe('GoldImageService', () => {
       qcow2,
       Buffer.concat([Buffer.from([0x51, 0x46, 0x49, 0xfb]), Buffer.alloc(4096)]),
     );
-    await expectRefused(qcow2, 'GOLD_IMAGE_INVALID', /qcow2 disk image.*cannot import yet/);
+    await expectRefused(qcow2, 'GOLD_IMAGE_INVALID', /^disk\.qcow2: /);
+    expect(readdirSync(stagingDir)).toEqual([]);
   });
+
+  it.each(['raw', 'qcow2'] as const)(
+    'imports a %s disk image (partition table, ext4) as the same files',
+    async (format) => {
+      // The disk Goldsmith itself exports of a one-layer image of the fixture root.
+      const blobs = new FsBlobStore(blobDir);
+      const layer = await writeLayer(writeRootDir(), blobs);
+      const exported = await imageOf(blobs, [layer]);
+      const disk = path.join(work, `gold.${format}`);
+      await writeDiskImage(blobs, exported, { format, outputFile: disk, workDir: work });
+
+      // The smallest disk holds 64 MiB of slack: the default limits of this suite are too small.
+      service = makeService({
+        maxUploadBytes: 256 * 1024 ** 2,
+        maxExtractedBytes: 256 * 1024 ** 2,
+      });
+      const imported = await importFile(disk);
+      expect(imported).toMatchObject({ kind: 'gold', osVersion: 'debian-12' });
+      const stored = (await store.images.get(BUYER.id, imported.id))!;
+      const back = path.join(work, 'back');
+      mkdirSync(back);
+      for (const l of stored.layers) await extractLayer(blobs, l, back);
+      for (const [relPath, content] of Object.entries(ROOT_FILES)) {
+        expect(readFileSync(path.join(back, relPath), 'utf8')).toBe(content);
+      }
+      expect(readlinkSync(path.join(back, 'etc/os-release'))).toBe('../usr/lib/os-release');
+      expect(readdirSync(stagingDir)).toEqual([]);
+    },
+  );
 
   it('lists own gold images and shared base images; another buyer sees neither gold image', async () => {
     const file = tarRoot(writeRootDir(), path.join(work, 'rootfs.tar'));
