@@ -14,7 +14,8 @@ cd "$(dirname "$0")/.."
 # libreoffice-calc-nogui, python3-openpyxl: two independent readers (and a
 # writer) of the product load form workbook, for its tests.
 # qemu-utils, fdisk: raw and qcow2 disk images (qemu-img, sfdisk).
-packages=(runc mmdebstrap skopeo umoci buildah attr iproute2 iptables iputils-ping dpkg-dev xz-utils zstd ca-certificates util-linux gcc libc6-dev make e2fsprogs mount rpm golang-go libreoffice-calc-nogui python3-openpyxl qemu-utils fdisk)
+# awscli: the AWS CLI, pointed at the AWS-compatible build API in its tests.
+packages=(runc mmdebstrap skopeo umoci buildah attr iproute2 iptables iputils-ping dpkg-dev xz-utils zstd ca-certificates util-linux gcc libc6-dev make e2fsprogs mount rpm golang-go libreoffice-calc-nogui python3-openpyxl qemu-utils fdisk awscli)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -7,6 +7,7 @@ import { accountCommand } from './commands/account-command.js';
 import { buildCommand } from './commands/build-command.js';
 import { catalogCommands } from './commands/catalog-command.js';
 import { goldImageCommand } from './commands/gold-image-command.js';
+import { instanceCommand } from './commands/instance-command.js';
 import { loadFormCommand } from './commands/load-form-command.js';
 import { loginCommand } from './commands/login-command.js';
 import { operatorCommand } from './commands/operator-command.js';
@@ -39,6 +40,7 @@ vulndbCommand(program);
 scanCommand(program);
 goldImageCommand(program);
 privateImageCommand(program);
+instanceCommand(program);
 webhookCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

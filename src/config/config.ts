@@ -42,6 +42,10 @@ export interface GoldsmithConfig {
   readonly webhookAllowPrivateAddresses: boolean;
   /** Private image builds one account may have InProgress at once. */
   readonly privateBuildLimit: number;
+  /** Pending, running and stopping instances one account may have at once. */
+  readonly instanceLimit: number;
+  /** Limits of one instance's sandbox: generous, since an instance runs for long. */
+  readonly instanceLimits: SandboxLimits;
   /** How long the links to a private build's stdout and stderr stay valid. */
   readonly logLinkTtlSeconds: number;
   /** Days besides weekends that do not count as business days, `YYYY-MM-DD`. */
@@ -65,9 +69,18 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   wallClockMs: 60 * 60 * 1000,
 };
 
+/** An instance's sandbox: room for a full init and its services, stopped after a day. */
+export const DEFAULT_INSTANCE_LIMITS: SandboxLimits = {
+  memoryBytes: 2 * 1024 ** 3,
+  pids: 4096,
+  cpus: 1,
+  wallClockMs: 24 * 60 * 60 * 1000,
+};
+
 /** Settings a caller may give; the rest derive from the data directory or defaults. */
-export type ConfigInput = Partial<Omit<GoldsmithConfig, 'limits'>> & {
+export type ConfigInput = Partial<Omit<GoldsmithConfig, 'limits' | 'instanceLimits'>> & {
   readonly limits?: Partial<SandboxLimits>;
+  readonly instanceLimits?: Partial<SandboxLimits>;
 };
 
 /** Builds a complete, frozen configuration. */
@@ -98,6 +111,8 @@ export function buildConfig(input: ConfigInput = {}): GoldsmithConfig {
     webhookTimeoutMs: input.webhookTimeoutMs ?? 10_000,
     webhookAllowPrivateAddresses: input.webhookAllowPrivateAddresses ?? false,
     privateBuildLimit: input.privateBuildLimit ?? 5,
+    instanceLimit: input.instanceLimit ?? 3,
+    instanceLimits: Object.freeze({ ...DEFAULT_INSTANCE_LIMITS, ...input.instanceLimits }),
     logLinkTtlSeconds: input.logLinkTtlSeconds ?? 3600,
     holidays: Object.freeze([...(input.holidays ?? [])]),
     debianMirror: input.debianMirror,

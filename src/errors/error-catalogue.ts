@@ -311,6 +311,23 @@ export const ERROR_CATALOGUE = {
     title: 'The log link is expired or its signature does not match',
     solution: 'Read the build again for fresh StandardOutputUrl and StandardErrorUrl links.',
   },
+  INSTANCE_NOT_FOUND: {
+    status: 404,
+    title: 'No such instance in this account',
+    solution: 'Check the instance id (`i-` and 17 hex digits) with `goldsmith instance list`.',
+  },
+  INSTANCE_LIMIT_EXCEEDED: {
+    status: 409,
+    title: 'The account already has the most running instances allowed',
+    solution:
+      'Stop or terminate an instance with `goldsmith instance terminate ID`, then launch again; operators set the limit with `goldsmith server --instance-limit`.',
+  },
+  INSTANCE_HOST_UNAVAILABLE: {
+    status: 503,
+    title: 'This Goldsmith server cannot run instances',
+    solution:
+      'Instances run in the API process’s sandbox, which exists only when the server runs workers: start it with `--workers 1` or more.',
+  },
   PAYLOAD_TOO_LARGE: {
     status: 413,
     title: 'The request body is too large',

@@ -5,6 +5,7 @@ import type { InvestigationService } from '../domain/builds/investigation-servic
 import type { Clock } from '../domain/clock.js';
 import type { GoldImageService } from '../domain/gold-images/gold-image-service.js';
 import type { ImageService } from '../domain/images/image-service.js';
+import type { InstanceService } from '../domain/instances/instance-service.js';
 import type { PackageGroupService } from '../domain/package-groups/package-group-service.js';
 import type { PackageService } from '../domain/packages/package-service.js';
 import type { PrivateBuildService } from '../domain/private-builds/private-build-service.js';
@@ -27,6 +28,7 @@ export interface AppServices {
   readonly builds: BuildService;
   readonly investigations: InvestigationService;
   readonly images: ImageService;
+  readonly instances: InstanceService;
   readonly goldImages: GoldImageService;
   readonly baseImages: BaseImageCatalog;
   readonly loadForms: LoadFormService;

@@ -30,6 +30,7 @@ import { buildsRoutes } from './routes/builds-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { goldImagesRoutes } from './routes/gold-images-routes.js';
 import { imagesRoutes } from './routes/images-routes.js';
+import { instancesRoutes } from './routes/instances-routes.js';
 import { investigationsRoutes } from './routes/investigations-routes.js';
 import { packageGroupsRoutes } from './routes/package-groups-routes.js';
 import { packagesRoutes } from './routes/packages-routes.js';
@@ -111,6 +112,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   packageGroupsRoutes(app, services);
   buildsRoutes(app, services);
   imagesRoutes(app, services);
+  instancesRoutes(app, services);
   goldImagesRoutes(app, services);
   investigationsRoutes(app, services);
   catalogRoutes(app, services);

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 
@@ -21,6 +22,9 @@ import { InvestigationService } from '../domain/builds/investigation-service.js'
 import { systemClock, type Clock } from '../domain/clock.js';
 import { GoldImageService } from '../domain/gold-images/gold-image-service.js';
 import { ImageService } from '../domain/images/image-service.js';
+import type { InstanceHost } from '../domain/instances/instance-host.js';
+import { InstanceService } from '../domain/instances/instance-service.js';
+import { SandboxInstanceHost } from '../domain/instances/sandbox-instance-host.js';
 import { PackageGroupService } from '../domain/package-groups/package-group-service.js';
 import { PackageService } from '../domain/packages/package-service.js';
 import { LogLinkSigner } from '../domain/private-builds/log-link-signer.js';
@@ -52,6 +56,7 @@ import { WorkerPool } from '../pipeline/worker-pool.js';
 import { cleanupStaleNetworks, createSinkNetwork } from '../sandbox/network/sink-network.js';
 import { SinkNetworkPool } from '../sandbox/network/sink-network-pool.js';
 import { RuncSandbox } from '../sandbox/runc/runc-sandbox.js';
+import { currentOwner, ownerIsAlive } from '../sandbox/runc/session-owner.js';
 import { applyGate } from '../scanner/gate/apply-gate.js';
 import { loadGatePolicy } from '../scanner/gate/gate-config.js';
 import { ImageScanner } from '../scanner/scan/image-scanner.js';
@@ -139,6 +144,9 @@ export async function startGoldsmith(
       notifier: webhooks,
     },
   );
+  const images = new ImageService(store, blobs, path.join(config.stagingDir, 'disk-exports'));
+  // Instances need the sandbox: only a process with workers hosts them (set below).
+  let instanceHost: SandboxInstanceHost | undefined;
   const services = {
     accounts,
     privateBuilds,
@@ -152,7 +160,11 @@ export async function startGoldsmith(
     subscriptions: new SubscriptionService(store, products, clock),
     builds: new BuildService(store, presenter, blobs),
     investigations: new InvestigationService(store, presenter, events, clock, { jobMaxAttempts }),
-    images: new ImageService(store, blobs, path.join(config.stagingDir, 'disk-exports')),
+    images,
+    instances: new InstanceService(store, images, clock, {
+      instanceLimit: config.instanceLimit,
+      host: (): InstanceHost | undefined => instanceHost,
+    }),
     goldImages: new GoldImageService(store, blobs, clock, {
       stagingDir: config.stagingDir,
       maxUploadBytes: config.maxPackageBytes,
@@ -219,17 +231,39 @@ export async function startGoldsmith(
       gate: async (report) =>
         applyGate(report, await loadGatePolicy(config.scanGateFile), clock.now()).report,
     });
+    const roots = new ImageRootCache({
+      store,
+      blobs,
+      clock,
+      cacheDir: config.baseCacheDir,
+      leaseMs: config.jobLeaseMs,
+    });
+    const owner = await currentOwner();
+    instanceHost = new SandboxInstanceHost({
+      store,
+      events,
+      clock,
+      sandbox,
+      createNetwork: (id) => createSinkNetwork(id, { stateDir: networkStateDir }),
+      // Base images resolve through their own cache; any other image is extracted once per host.
+      resolveRoot: async (image, progress, signal) =>
+        (await bases.resolveImage(image.id, progress))?.rootDir ??
+        (await roots.ensure(image, progress, signal)),
+      limits: config.instanceLimits,
+      diskLimitBytes: config.diskLimitBytes,
+      owner: `${hostname()}:${owner.pid}:${owner.startTicks}`,
+    });
+    const orphans = await instanceHost.releaseOrphans((host) => {
+      const [, pid, startTicks] = host.split(':');
+      return ownerIsAlive({ pid: Number(pid), startTicks: startTicks ?? '' });
+    });
+    if (orphans.length > 0)
+      app.log.info({ instances: orphans }, 'marked instances of a previous run as failed');
     const runner = new OsBuildRunner({ store, bases, events, clock, install });
     const privateRunner = new PrivateBuildRunner({
       store,
       bases,
-      roots: new ImageRootCache({
-        store,
-        blobs,
-        clock,
-        cacheDir: config.baseCacheDir,
-        leaseMs: config.jobLeaseMs,
-      }),
+      roots,
       events,
       clock,
       install,
@@ -288,6 +322,7 @@ export async function startGoldsmith(
     webhooks,
     async stop() {
       await app.close();
+      await instanceHost?.shutdown();
       await pool?.stop();
       await webhookPool?.stop();
       await networkPool?.close();

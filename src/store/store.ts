@@ -388,7 +388,7 @@ export interface InstanceRepository {
   listForAccount(accountId: string): Promise<Instance[]>;
   /** An account's pending, running and stopping instances. */
   countActive(accountId: string): Promise<number>;
-  /** Every account's pending, running and stopping instances, oldest first. */
-  listActive(): Promise<Instance[]>;
+  /** Every account's instances that a process still hosts (`host` set), oldest first. */
+  listHosted(): Promise<Instance[]>;
   update(id: string, update: InstanceUpdate): Promise<Instance>;
 }

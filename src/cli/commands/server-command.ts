@@ -88,6 +88,26 @@ export function serverCommand(program: Command): void {
       process.env['GOLDSMITH_PRIVATE_BUILD_LIMIT'] ?? '5',
     )
     .option(
+      '--instance-limit <n>',
+      'instances one account may have running at once',
+      process.env['GOLDSMITH_INSTANCE_LIMIT'] ?? '3',
+    )
+    .option(
+      '--instance-memory <size>',
+      'memory limit of one instance, e.g. 2G',
+      process.env['GOLDSMITH_INSTANCE_MEMORY'] ?? '2G',
+    )
+    .option(
+      '--instance-pids <n>',
+      'process limit of one instance',
+      process.env['GOLDSMITH_INSTANCE_PIDS'] ?? '4096',
+    )
+    .option(
+      '--instance-timeout <seconds>',
+      'how long an instance may run before it is stopped',
+      process.env['GOLDSMITH_INSTANCE_TIMEOUT'] ?? String(24 * 60 * 60),
+    )
+    .option(
       '--build-cpus <n>',
       'CPU limit of one installer run, in cores',
       process.env['GOLDSMITH_BUILD_CPUS'] ?? '1',
@@ -149,6 +169,13 @@ export function serverCommand(program: Command): void {
           opts['privateBuildLimit'] ?? '',
           '--private-build-limit',
         ),
+        instanceLimit: parseWholeNumber(opts['instanceLimit'] ?? '', '--instance-limit'),
+        instanceLimits: {
+          memoryBytes: parseSize(opts['instanceMemory'] ?? '', '--instance-memory'),
+          pids: parseWholeNumber(opts['instancePids'] ?? '', '--instance-pids'),
+          wallClockMs:
+            parseWholeNumber(opts['instanceTimeout'] ?? '', '--instance-timeout') * 1000,
+        },
         holidays: [...parseHolidays(opts['holidays'] ?? '')],
         jobLeaseMs: parseWholeNumber(opts['jobLease'] ?? '', '--job-lease') * 1000,
         debianMirror: opts['debianMirror'],

@@ -65,11 +65,11 @@ export class SqlInstanceRepository implements InstanceRepository {
     return Number(row.n);
   }
 
-  async listActive(): Promise<Instance[]> {
+  async listHosted(): Promise<Instance[]> {
     const rows = await this.#db
       .selectFrom('instances')
       .selectAll()
-      .where('state', 'in', [...ACTIVE_INSTANCE_STATES])
+      .where('host', 'is not', null)
       .orderBy('launched_at')
       .orderBy('id')
       .execute();
