@@ -173,8 +173,7 @@ export function serverCommand(program: Command): void {
         instanceLimits: {
           memoryBytes: parseSize(opts['instanceMemory'] ?? '', '--instance-memory'),
           pids: parseWholeNumber(opts['instancePids'] ?? '', '--instance-pids'),
-          wallClockMs:
-            parseWholeNumber(opts['instanceTimeout'] ?? '', '--instance-timeout') * 1000,
+          wallClockMs: parseWholeNumber(opts['instanceTimeout'] ?? '', '--instance-timeout') * 1000,
         },
         holidays: [...parseHolidays(opts['holidays'] ?? '')],
         jobLeaseMs: parseWholeNumber(opts['jobLease'] ?? '', '--job-lease') * 1000,
