@@ -370,5 +370,12 @@ describe('private image builds over REST and the AWS JSON protocol (no workers)'
       Filters: [{ Name: 'status', Values: ['succeeded'] }],
     });
     expect(filtered.body['Builds']).toEqual([]);
+
+    // ListBuilds (not in the model): the same pages, every build of the caller's.
+    const listed = await call('ListBuilds', { MaxResults: 1 });
+    expect(listed.body['Builds']).toEqual(described.body['Builds']);
+    expect((await call('ListBuilds', { BuildIds: ['bld-1'] })).body['__type']).toBe(
+      'SerializationException',
+    );
   });
 });

@@ -32,7 +32,7 @@ export const AWS_ERROR_NAME_OF: Readonly<Partial<Record<ErrorCode, AwsErrorName>
   INVALID_WEBHOOK_URL: 'InvalidSnsTopicArnException',
 };
 
-/** StartBuild and DescribeBuilds of marketplaceimagebuild-2017-12-15 over the private builds. */
+/** StartBuild and DescribeBuilds of marketplaceimagebuild-2017-12-15, and ListBuilds, over the private builds. */
 export function privateBuildOperations(
   builds: PrivateBuildService,
   baseUrl: () => string,
@@ -64,9 +64,21 @@ export function privateBuildOperations(
       ...optional('NextToken', page.nextToken),
     };
   };
+  // ListBuilds is named by the buyer's guide and the design but not by the 2017-12-15 model:
+  // DescribeBuilds's shapes, without BuildIds.
+  const listBuilds: AwsOperationHandler = async (account, input) => {
+    if (input['BuildIds'] !== undefined) {
+      throw new AwsServiceError(
+        'SerializationException',
+        'ListBuilds takes no BuildIds; use DescribeBuilds for given builds.',
+      );
+    }
+    return describeBuilds(account, input);
+  };
   return new Map([
     ['StartBuild', withAwsErrors(startBuild)],
     ['DescribeBuilds', withAwsErrors(describeBuilds)],
+    ['ListBuilds', withAwsErrors(listBuilds)],
   ]);
 }
 
