@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
+import { pipeline } from 'node:stream/promises';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -227,6 +228,48 @@ describe('a buyer’s private image build through the real sandbox', () => {
         }),
       ],
     });
+
+    // The buyer exports the private image as a qcow2 disk and launches it as an instance.
+    const disk = path.join(tempDir('private-export'), 'private.qcow2');
+    await pipeline(
+      await buyer.client.download(`/v1/images/${imageId}/disk?format=qcow2`),
+      createWriteStream(disk),
+    );
+    const info = JSON.parse(
+      execFileSync('qemu-img', ['info', '--output=json', disk]).toString(),
+    ) as { format: string };
+    expect(info.format).toBe('qcow2');
+    execFileSync('qemu-img', ['check', disk]);
+    for (const route of [`/v1/images/${imageId}/disk?format=raw`]) {
+      expect((await apiErrorOf(stranger.client.request('GET', route))).status).toBe(404);
+    }
+
+    const instance = await buyer.client.request<{ id: string; state: string }>(
+      'POST',
+      '/v1/instances',
+      { imageId, command: ['/bin/sh', '-c', 'cat /etc/acme-gold-marker /opt/acme/VERSION'] },
+    );
+    let consoleText = '';
+    for (;;) {
+      const current = await buyer.client.request<{ state: string; stateReason?: string }>(
+        'GET',
+        `/v1/instances/${instance.id}`,
+      );
+      const page = await buyer.client.request<{ lines: { text: string }[] }>(
+        'GET',
+        `/v1/instances/${instance.id}/console?after=0`,
+      );
+      consoleText = page.lines.map((line) => line.text).join('\n');
+      if (current.state === 'stopped') break;
+      if (current.state === 'failed') throw new Error(`instance failed: ${current.stateReason}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(consoleText).toContain('gold');
+    expect(consoleText).toContain('acme agent 2.4');
+    expect(
+      (await apiErrorOf(stranger.client.request('GET', `/v1/instances/${instance.id}`))).status,
+    ).toBe(404);
+    await buyer.client.request('POST', `/v1/instances/${instance.id}/terminate`);
   }, 900_000);
 
   it('ends in Failed with InstallFailed when the installer fails on the gold image', async () => {
