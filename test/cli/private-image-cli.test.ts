@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { tarRoot, writeRootDir } from '../domain/gold-images/gold-image-fixtures.js';
-import { publishProduct } from '../private-builds/private-build-fixtures.js';
+import { publishGroupAsProduct } from '../private-builds/private-build-fixtures.js';
 import { runCli, startServerProcess, type ServerProcess } from '../support/cli-process.js';
 import { tempDir } from '../support/paths.js';
 
@@ -36,27 +36,11 @@ describe('goldsmith private-image, against a server process', () => {
     // The catalog rows go straight into the server's database; publishing is tested elsewhere.
     const store = await openSqliteStore(path.join(dataDir, 'goldsmith.db'));
     try {
-      await store.packageGroups.insertReservingName({
-        id: 'pg-cli',
-        accountId: seller.accountId,
-        name: 'pg-cli',
-        platform: 'linux',
-        osVersions: ['debian-12'],
-        packages: [],
-        createdAt: new Date().toISOString(),
-        deletedAt: null,
-      });
-      const { productId } = await publishProduct(store, {
+      const { productId } = await publishGroupAsProduct(store, {
         sellerAccountId: seller.accountId,
         title: 'Acme Cli Agent',
-        options: [
-          {
-            id: 'fo-cli',
-            packageGroupId: 'pg-cli',
-            packageGroupName: 'pg-cli',
-            osVersions: ['debian-12'],
-          },
-        ],
+        groupId: 'pg-cli',
+        optionId: 'fo-cli',
       });
       await store.subscriptions.insertIfAbsent({
         id: 'sub-cli',

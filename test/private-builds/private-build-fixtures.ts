@@ -58,3 +58,40 @@ export async function publishProduct(
   }
   return { productId };
 }
+
+/**
+ * A seller's package group (rows only, no builds) published as the one fulfillment option of a
+ * product: the catalog a buyer's build needs, when publishing itself is tested elsewhere.
+ */
+export async function publishGroupAsProduct(
+  store: Store,
+  input: {
+    readonly sellerAccountId: string;
+    readonly title: string;
+    readonly groupId: string;
+    readonly optionId: string;
+  },
+): Promise<{ productId: string }> {
+  await store.packageGroups.insertReservingName({
+    id: input.groupId,
+    accountId: input.sellerAccountId,
+    name: input.groupId,
+    platform: 'linux',
+    osVersions: ['debian-12'],
+    packages: [],
+    createdAt: new Date().toISOString(),
+    deletedAt: null,
+  });
+  return publishProduct(store, {
+    sellerAccountId: input.sellerAccountId,
+    title: input.title,
+    options: [
+      {
+        id: input.optionId,
+        packageGroupId: input.groupId,
+        packageGroupName: input.groupId,
+        osVersions: ['debian-12'],
+      },
+    ],
+  });
+}

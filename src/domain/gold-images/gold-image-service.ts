@@ -166,13 +166,7 @@ export class GoldImageService {
       }
       // Counted per layer: a file a later layer replaces still counted, erring on the safe side.
       extracted += changes.paths.reduce((sum, entry) => sum + entry.size, 0);
-      if (extracted > this.options.maxExtractedBytes) {
-        throw new DomainError(
-          'GOLD_IMAGE_TOO_LARGE',
-          `${request.fileName} extracts to more than the limit of ` +
-            `${this.options.maxExtractedBytes} bytes`,
-        );
-      }
+      this.checkExtractedSize(request, extracted);
     }
     return this.storeRoot(buyer, request, root);
   }
@@ -199,14 +193,19 @@ export class GoldImageService {
       if (!(error instanceof DiskImageError)) throw error;
       throw new DomainError('GOLD_IMAGE_INVALID', `${request.fileName}: ${error.message}`);
     }
-    if ((await treeSize(root)) > this.options.maxExtractedBytes) {
+    this.checkExtractedSize(request, await treeSize(root));
+    return this.storeRoot(buyer, request, root);
+  }
+
+  /** Refuses an import whose files add up to more than the extracted size limit. */
+  private checkExtractedSize(request: GoldImageImport, bytes: number): void {
+    if (bytes > this.options.maxExtractedBytes) {
       throw new DomainError(
         'GOLD_IMAGE_TOO_LARGE',
         `${request.fileName} extracts to more than the limit of ` +
           `${this.options.maxExtractedBytes} bytes`,
       );
     }
-    return this.storeRoot(buyer, request, root);
   }
 
   /** Detects the root's OS and stores it as a one-layer gold image of the buyer's. */

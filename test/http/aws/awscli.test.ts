@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { GoldImageView } from '../../../src/domain/gold-images/gold-image-service.js';
 import { tarRoot, writeRootDir } from '../../domain/gold-images/gold-image-fixtures.js';
-import { publishProduct } from '../../private-builds/private-build-fixtures.js';
+import { publishGroupAsProduct } from '../../private-builds/private-build-fixtures.js';
 import { startHarness, type Harness, type TestAccount } from '../../support/goldsmith-harness.js';
 import { repoRoot, tempDir } from '../../support/paths.js';
 
@@ -51,27 +51,11 @@ describe('the AWS CLI against Goldsmith’s build API', () => {
     const seller = await harness.createAccount('Acme Software', ['seller']);
     buyer = await harness.createAccount('Buyer One', ['buyer']);
     const { store } = harness.server;
-    await store.packageGroups.insertReservingName({
-      id: 'pg-debian',
-      accountId: seller.accountId,
-      name: 'pg-debian',
-      platform: 'linux',
-      osVersions: ['debian-12'],
-      packages: [],
-      createdAt: new Date().toISOString(),
-      deletedAt: null,
-    });
-    const { productId } = await publishProduct(store, {
+    const { productId } = await publishGroupAsProduct(store, {
       sellerAccountId: seller.accountId,
       title: 'Acme Agent',
-      options: [
-        {
-          id: 'fo-debian',
-          packageGroupId: 'pg-debian',
-          packageGroupName: 'pg-debian',
-          osVersions: ['debian-12'],
-        },
-      ],
+      groupId: 'pg-debian',
+      optionId: 'fo-debian',
     });
     await buyer.client.request('POST', `/v1/products/${productId}/subscriptions`, {
       acceptTerms: true,
