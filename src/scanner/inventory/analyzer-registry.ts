@@ -72,29 +72,34 @@ export async function analyzeRoot(
       }
     }),
   );
-  const byPurl = new Map<string, InventoryPackage>();
-  for (const result of results) {
-    warnings.push(...result.warnings);
-    for (const pkg of result.packages) {
-      const key = `${pkg.type} ${pkg.purl}`;
-      const seen = byPurl.get(key);
-      // The same package found twice (an npm package in two node_modules) is one, in both places.
-      byPurl.set(
-        key,
-        seen === undefined
-          ? pkg
-          : { ...seen, locations: [...new Set([...seen.locations, ...pkg.locations])].sort() },
-      );
-    }
-  }
+  for (const result of results) warnings.push(...result.warnings);
   return {
     os,
-    packages: [...byPurl.values()].sort(comparePackages),
+    packages: mergePackages(results.flatMap((result) => result.packages)),
     warnings,
     analyzers: analyzers
       .map((analyzer) => ({ type: analyzer.type, version: analyzer.version }))
       .sort((a, b) => compare(a.type, b.type)),
   };
+}
+
+/**
+ * One entry per package (type and purl), sorted by type, name, version and purl: the same
+ * package found twice (an npm package in two node_modules) is one, in both places.
+ */
+export function mergePackages(packages: readonly InventoryPackage[]): InventoryPackage[] {
+  const byPurl = new Map<string, InventoryPackage>();
+  for (const pkg of packages) {
+    const key = `${pkg.type} ${pkg.purl}`;
+    const seen = byPurl.get(key);
+    byPurl.set(
+      key,
+      seen === undefined
+        ? pkg
+        : { ...seen, locations: [...new Set([...seen.locations, ...pkg.locations])].sort() },
+    );
+  }
+  return [...byPurl.values()].sort(comparePackages);
 }
 
 function comparePackages(a: InventoryPackage, b: InventoryPackage): number {

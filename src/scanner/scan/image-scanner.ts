@@ -4,7 +4,7 @@ import path from 'node:path';
 import { GOLDSMITH_VERSION } from '../../version.js';
 import type { AdvisoryDatabaseState, ScanCacheRepository } from '../../store/store.js';
 import { ANALYZERS } from '../inventory/analyzer-registry.js';
-import { isUnder, overlayUpperChanges, type LayerChanges } from '../layers/layer-changes.js';
+import { hidesLower, overlayUpperChanges, type LayerChanges } from '../layers/layer-changes.js';
 import type { LayerOrigin } from '../layers/layer-origin.js';
 import { runPolicyOverLower } from '../policy/layered-policy.js';
 import type { PolicyCheck, PolicyContext } from '../policy/policy-check.js';
@@ -268,12 +268,7 @@ function layerRoles(
 function recordWriters(writer: Map<string, number>, changes: LayerChanges, index: number): void {
   if (changes.deleted.length > 0 || changes.opaqueDirs.length > 0) {
     for (const relPath of [...writer.keys()]) {
-      if (
-        changes.deleted.some((d) => isUnder(relPath, d)) ||
-        changes.opaqueDirs.some((d) => relPath !== d && isUnder(relPath, d))
-      ) {
-        writer.delete(relPath);
-      }
+      if (hidesLower(changes, relPath)) writer.delete(relPath);
     }
   }
   for (const p of changes.paths) writer.set(p.relPath, index);

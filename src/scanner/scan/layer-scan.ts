@@ -1,7 +1,7 @@
 import { constants as fsConstants } from 'node:fs';
 
 import type { Analyzer } from '../inventory/analyzer.js';
-import { analyzeRoot, ANALYZERS } from '../inventory/analyzer-registry.js';
+import { analyzeRoot, ANALYZERS, mergePackages } from '../inventory/analyzer-registry.js';
 import type {
   InventoryPackage,
   InventoryWarning,
@@ -88,7 +88,7 @@ export async function scanLayer(input: {
     analyzers[analyzer.type] = { packages: found.packages, warnings: found.warnings };
   }
 
-  const packages = mergeByPurl(Object.values(analyzers).flatMap((f) => f.packages));
+  const packages = mergePackages(Object.values(analyzers).flatMap((f) => f.packages));
   const origins: Record<string, number> = {};
   const vulnerabilities: Record<string, PackageVulnerability[]> = {};
   const unmatched: InventoryPackage[] = [];
@@ -117,27 +117,5 @@ export async function scanLayer(input: {
 
 /** Every package of a layer scan, sorted by type, name, version, then purl. */
 export function packagesOf(scan: LayerScan): InventoryPackage[] {
-  return mergeByPurl(Object.values(scan.analyzers).flatMap((f) => f.packages));
-}
-
-/** Same package found by two analyzers' runs: one entry, every location. */
-function mergeByPurl(packages: readonly InventoryPackage[]): InventoryPackage[] {
-  const byKey = new Map<string, InventoryPackage>();
-  for (const pkg of packages) {
-    const key = packageKey(pkg);
-    const seen = byKey.get(key);
-    byKey.set(
-      key,
-      seen === undefined
-        ? pkg
-        : { ...seen, locations: [...new Set([...seen.locations, ...pkg.locations])] },
-    );
-  }
-  return [...byKey.values()].sort(
-    (a, b) =>
-      a.type.localeCompare(b.type) ||
-      a.name.localeCompare(b.name) ||
-      a.version.localeCompare(b.version) ||
-      a.purl.localeCompare(b.purl),
-  );
+  return mergePackages(Object.values(scan.analyzers).flatMap((f) => f.packages));
 }
