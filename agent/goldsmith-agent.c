@@ -11,6 +11,8 @@
  *   {"event":"exit","status":N|null,"signal":S|null}              always last
  * After the exit event it waits (bounded) for one byte back on fd 3, so the host can read the
  * container's cgroup counters before the container, and so its cgroup, goes away.
+ * SIGTERM to the agent (a graceful stop) is passed on to every other process of the namespace,
+ * as an init does at shutdown; what is still running when the installer exits is killed.
  *
  * Invoked under any other name (bound over systemctl, reboot, ...), it reports a reboot or
  * power-off request to the agent and never returns, or execs the real program.
@@ -514,6 +516,7 @@ static int agent_main(int argc, char **argv) {
   sigset_t mask;
   sigemptyset(&mask);
   sigaddset(&mask, SIGCHLD);
+  sigaddset(&mask, SIGTERM);
   sigprocmask(SIG_BLOCK, &mask, NULL);
   int sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 
@@ -569,6 +572,8 @@ static int agent_main(int argc, char **argv) {
     if (fds[0].revents & POLLIN) {
       struct signalfd_siginfo info;
       while (read(sigfd, &info, sizeof info) > 0) {
+        /* kill(-1) from PID 1 reaches every process of the namespace but the agent itself. */
+        if (info.ssi_signo == SIGTERM) kill(-1, SIGTERM);
       }
     }
     reap();

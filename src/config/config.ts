@@ -46,6 +46,8 @@ export interface GoldsmithConfig {
   readonly instanceLimit: number;
   /** Limits of one instance's sandbox: generous, since an instance runs for long. */
   readonly instanceLimits: SandboxLimits;
+  /** How long a stopped instance may take to shut down (its init halts) before it is killed. */
+  readonly instanceStopGraceMs: number;
   /** How long the links to a private build's stdout and stderr stay valid. */
   readonly logLinkTtlSeconds: number;
   /** Days besides weekends that do not count as business days, `YYYY-MM-DD`. */
@@ -113,6 +115,7 @@ export function buildConfig(input: ConfigInput = {}): GoldsmithConfig {
     privateBuildLimit: input.privateBuildLimit ?? 5,
     instanceLimit: input.instanceLimit ?? 3,
     instanceLimits: Object.freeze({ ...DEFAULT_INSTANCE_LIMITS, ...input.instanceLimits }),
+    instanceStopGraceMs: input.instanceStopGraceMs ?? 15_000,
     logLinkTtlSeconds: input.logLinkTtlSeconds ?? 3600,
     holidays: Object.freeze([...(input.holidays ?? [])]),
     debianMirror: input.debianMirror,

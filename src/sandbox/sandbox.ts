@@ -24,7 +24,20 @@ export interface SandboxCommand {
   readonly onLine: (stream: Exclude<LogStream, 'system'>, text: string) => void;
   /** How long the command may block on its standard input, using no CPU, before the run is stopped; 0 never stops it. */
   readonly inputWaitMs: number;
+  /** Ends the run: at once with SIGKILL, or as `stop` says. */
   readonly signal?: AbortSignal;
+  /**
+   * How `signal` ends the run: this signal first (a name or number as `runc kill` takes it, e.g.
+   * `TERM`), SIGKILL after `graceMs` if the run is still going. Without it, SIGKILL at once.
+   */
+  readonly stop?: { readonly signal: string; readonly graceMs: number };
+  /**
+   * Run argv itself as the sandbox's first process (PID 1), as a kernel starts an init, instead
+   * of under the sandbox's agent: no reboot reports, leftover processes or input waits. Its
+   * console is a terminal whose lines arrive as stdout; /sys/fs/cgroup is writable below the
+   * sandbox's own cgroup, as an init like systemd needs.
+   */
+  readonly asInit?: boolean;
 }
 
 /** A process seen inside the sandbox. */

@@ -251,6 +251,7 @@ export async function startGoldsmith(
         (await roots.ensure(image, progress, signal)),
       limits: config.instanceLimits,
       diskLimitBytes: config.diskLimitBytes,
+      stopGraceMs: config.instanceStopGraceMs,
       owner: `${hostname()}:${owner.pid}:${owner.startTicks}`,
     });
     const orphans = await instanceHost.releaseOrphans((host) => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { SYSTEMD_CONSOLE_ARGS } from '../../src/domain/instances/instance-run.js';
 import type { LogLine } from '../../src/domain/types.js';
 import { runCli } from '../support/cli-process.js';
 import {
@@ -166,19 +167,45 @@ describe('instances: images launched on the Goldsmith host, through the real san
     await act(launched.id, 'terminate');
   });
 
-  it('runs the image’s init when no command is given; its console shows what it prints', async () => {
+  it('boots the image’s systemd as PID 1 when no command is given, and halts it on stop', async () => {
     const launched = await launch(seller, baseImageId);
     expect(launched.defaultCommand).toBe(true);
     expect(launched.command).toBeNull();
-    // The base has systemd-sysv. Under the sandbox's PID-1 agent systemd is not PID 1 and may
-    // not boot fully; whatever it prints is the console.
-    const started = await waitFor(
+    // systemd's unit status lines are the console, as on a machine's serial console.
+    const booted = await waitFor(
       launched.id,
-      (i) => (i.state === 'running' || i.state === 'stopped') && i.command !== null,
+      (i, text) => i.state === 'running' && /Reached target .*Multi-User System/.test(text),
     );
-    expect(started.command).toEqual(['/sbin/init']);
-    expect(await consoleText(launched.id)).toContain('running ["/sbin/init"]');
+    expect(booted.command).toEqual(['/sbin/init', ...SYSTEMD_CONSOLE_ARGS]);
+    const text = await consoleText(launched.id);
+    expect(text).toContain('as the init (PID 1)');
+    expect(text).toMatch(/Welcome to .*Debian GNU\/Linux 12/);
+    // The base's services start: its journal, and sshd with host keys made at first boot.
+    expect(text).toMatch(/Started .*systemd-journald\.service/);
+    expect(text).toMatch(/Finished .*ssh-host-keys\.service/);
+    expect(text).toMatch(/Started .*ssh\.service/);
+
+    // A stop asks systemd to halt (SIGRTMIN+3): it stops its units before the sandbox ends.
+    const stopped = await act(launched.id, 'stop');
+    expect(stopped.state).toBe('stopped');
+    expect(stopped.stateReason).toBe('stopped on request');
+    const after = await consoleText(launched.id);
+    expect(after).toMatch(/Stopped .*ssh\.service/);
+    expect(after).toContain('Halting system.');
     expect((await act(launched.id, 'terminate')).state).toBe('terminated');
+  });
+
+  it('stops a command gracefully: SIGTERM reaches it before the sandbox ends', async () => {
+    const launched = await launch(seller, baseImageId, [
+      '/bin/bash',
+      '-c',
+      'trap "echo caught TERM, cleaning up; exit 0" TERM; echo waiting; while :; do sleep 1; done',
+    ]);
+    await waitFor(launched.id, (i, text) => i.state === 'running' && text.includes('waiting'));
+    const stopped = await act(launched.id, 'stop');
+    expect(stopped.state).toBe('stopped');
+    expect(await consoleText(launched.id)).toContain('caught TERM, cleaning up');
+    await act(launched.id, 'terminate');
   });
 
   it('cannot reach the network: names resolve to the sink, connections go nowhere', async () => {

@@ -93,6 +93,11 @@ export function serverCommand(program: Command): void {
       process.env['GOLDSMITH_INSTANCE_LIMIT'] ?? '3',
     )
     .option(
+      '--instance-stop-grace <seconds>',
+      'how long a stopped instance may take to shut down before it is killed',
+      process.env['GOLDSMITH_INSTANCE_STOP_GRACE'] ?? '15',
+    )
+    .option(
       '--instance-memory <size>',
       'memory limit of one instance, e.g. 2G',
       process.env['GOLDSMITH_INSTANCE_MEMORY'] ?? '2G',
@@ -170,6 +175,8 @@ export function serverCommand(program: Command): void {
           '--private-build-limit',
         ),
         instanceLimit: parseWholeNumber(opts['instanceLimit'] ?? '', '--instance-limit'),
+        instanceStopGraceMs:
+          parseWholeNumber(opts['instanceStopGrace'] ?? '', '--instance-stop-grace') * 1000,
         instanceLimits: {
           memoryBytes: parseSize(opts['instanceMemory'] ?? '', '--instance-memory'),
           pids: parseWholeNumber(opts['instancePids'] ?? '', '--instance-pids'),

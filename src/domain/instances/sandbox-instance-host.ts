@@ -1,6 +1,4 @@
-import { lstat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import path from 'node:path';
 
 import type { EventBus } from '../../events/event-bus.js';
 import { BuildLogWriter } from '../../pipeline/build-log-writer.js';
@@ -17,6 +15,7 @@ import type { Image } from '../types.js';
 import type { Instance, InstanceUpdate } from './instance.js';
 import { ACTIVE_INSTANCE_STATES } from './instance.js';
 import type { InstanceHost } from './instance-host.js';
+import { instanceRun } from './instance-run.js';
 
 /** What a root login shell has, minus TERM (there is no terminal); `container` tells systemd where it is. */
 const INSTANCE_ENV: Readonly<Record<string, string>> = {
@@ -25,13 +24,6 @@ const INSTANCE_ENV: Readonly<Record<string, string>> = {
   LANG: 'C.UTF-8',
   container: 'goldsmith',
 };
-
-/** Run when the image has no init: says so on the console and keeps the instance up. */
-export const NO_INIT_COMMAND: readonly string[] = [
-  '/bin/sh',
-  '-c',
-  'echo "no init in this image; sleeping"; exec sleep infinity',
-];
 
 export interface SandboxInstanceHostDeps {
   readonly store: Store;
@@ -48,6 +40,8 @@ export interface SandboxInstanceHostDeps {
   ) => Promise<string>;
   readonly limits: SandboxLimits;
   readonly diskLimitBytes: number;
+  /** How long a stop waits for the instance to end by itself before it is killed. */
+  readonly stopGraceMs: number;
   /** This process, as `hostname:pid:startTicks`. */
   readonly owner: string;
 }
@@ -158,12 +152,17 @@ export class SandboxInstanceHost implements InstanceHost {
         networkNamespacePath: live.network.namespacePath,
         fileOverlays: [{ source: live.network.resolvConfPath, destination: '/etc/resolv.conf' }],
       });
-      const argv = instance.command ?? (await defaultCommand(live.session.rootDir));
+      const { argv, asInit, stopSignal } = await instanceRun(
+        live.session.rootDir,
+        instance.command,
+      );
       signal.throwIfAborted();
       await update({ command: argv, state: 'running' });
-      log.system(`running ${JSON.stringify(argv)}`);
+      log.system(`running ${JSON.stringify(argv)}${asInit ? ' as the init (PID 1)' : ''}`);
       const outcome = await live.session.run({
         argv,
+        asInit,
+        stop: { signal: stopSignal, graceMs: this.deps.stopGraceMs },
         env: INSTANCE_ENV,
         cwd: '/',
         mounts: [],
@@ -216,25 +215,6 @@ async function release(live: LiveInstance): Promise<void> {
   live.network = undefined;
   await session?.dispose();
   await network?.destroy();
-}
-
-/**
- * The image's init when it has one (`/sbin/init`, as a kernel would start it), else a shell that
- * says so and sleeps. Only the path's own entry is looked at (lstat), never a symlink's target:
- * an absolute link would point into the host.
- */
-export async function defaultCommand(rootDir: string): Promise<readonly string[]> {
-  for (const candidate of ['/sbin/init', '/usr/sbin/init']) {
-    if (
-      await lstat(path.join(rootDir, candidate)).then(
-        () => true,
-        () => false,
-      )
-    ) {
-      return [candidate];
-    }
-  }
-  return NO_INIT_COMMAND;
 }
 
 function now(clock: Clock): string {

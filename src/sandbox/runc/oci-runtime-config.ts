@@ -109,6 +109,26 @@ const BASE_MOUNTS: readonly OciMount[] = [
   { destination: '/run', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=755'] },
 ];
 
+/**
+ * What an init such as systemd mounts at boot and cannot mount itself without CAP_SYS_ADMIN:
+ * the cgroup hierarchies (below the container's own cgroup, through its cgroup namespace),
+ * writable so the init can make cgroups for its services, and /run/lock.
+ */
+const INIT_MOUNTS: readonly OciMount[] = [
+  {
+    destination: '/sys/fs/cgroup',
+    type: 'cgroup',
+    source: 'cgroup',
+    options: ['nosuid', 'noexec', 'nodev', 'relatime', 'rw'],
+  },
+  {
+    destination: '/run/lock',
+    type: 'tmpfs',
+    source: 'tmpfs',
+    options: ['nosuid', 'nodev', 'noexec', 'mode=1777', 'size=5242880'],
+  },
+];
+
 /** Docker's masked paths (moby oci/defaults.go): kernel interfaces a container must not read. */
 const MASKED_PATHS = [
   '/proc/asound',
@@ -148,6 +168,8 @@ export interface ContainerSpec {
   readonly openFilesHardLimit: number;
   /** Run as the container's first process in place of the command's argv. */
   readonly processArgs: readonly string[];
+  /** The agent (with the capabilities it needs) or the image's own init (see INIT_MOUNTS). */
+  readonly firstProcess: 'agent' | 'init';
   /** Mounts of the sandbox itself (agent, shims, file overlays), before the command's own. */
   readonly sandboxMounts: readonly SandboxMount[];
   /** A network namespace to join; without it, a fresh one with only `lo`. */
@@ -181,18 +203,20 @@ export function ociRuntimeConfig(spec: ContainerSpec): OciRuntimeConfig {
       period: CPU_PERIOD_US,
     };
   }
+  const capabilities = spec.firstProcess === 'agent' ? AGENT_CAPABILITIES : CONTAINER_CAPABILITIES;
   return {
     ociVersion: '1.0.2',
     process: {
-      terminal: false,
+      // An init's console is a terminal (runWithConsole); the agent's streams are pipes.
+      terminal: spec.firstProcess === 'init',
       user: { uid: 0, gid: 0 },
       args: [...spec.processArgs],
       env: Object.entries(command.env).map(([name, value]) => `${name}=${value}`),
       cwd: command.cwd,
       capabilities: {
-        bounding: AGENT_CAPABILITIES,
-        effective: AGENT_CAPABILITIES,
-        permitted: AGENT_CAPABILITIES,
+        bounding: capabilities,
+        effective: capabilities,
+        permitted: capabilities,
       },
       // Debian's default soft limit for a login; the hard limit stays the host's.
       rlimits: [
@@ -207,7 +231,11 @@ export function ociRuntimeConfig(spec: ContainerSpec): OciRuntimeConfig {
     },
     root: { path: spec.rootDir, readonly: false },
     hostname: spec.hostname,
-    mounts: [...BASE_MOUNTS, ...[...spec.sandboxMounts, ...command.mounts].map(bindMount)],
+    mounts: [
+      ...BASE_MOUNTS,
+      ...(spec.firstProcess === 'init' ? INIT_MOUNTS : []),
+      ...[...spec.sandboxMounts, ...command.mounts].map(bindMount),
+    ],
     linux: {
       resources,
       cgroupsPath: containerCgroupsPath(spec.id),

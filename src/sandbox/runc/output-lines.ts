@@ -1,6 +1,6 @@
 /**
- * Splits a decoded output stream into lines for a callback. A trailing `\r` (CRLF output) is
- * dropped; a last line without a newline is delivered by `end`.
+ * Splits a decoded output stream into lines for a callback. Trailing `\r`s (CRLF output, and a
+ * terminal's on top) are dropped; a last line without a newline is delivered by `end`.
  */
 export class OutputLines {
   private pending = '';
@@ -12,7 +12,7 @@ export class OutputLines {
     this.pending += chunk;
     let newline = this.pending.indexOf('\n');
     while (newline >= 0) {
-      this.onLine(this.pending.slice(0, newline).replace(/\r$/, ''));
+      this.onLine(this.pending.slice(0, newline).replace(/\r+$/, ''));
       this.pending = this.pending.slice(newline + 1);
       newline = this.pending.indexOf('\n');
     }
@@ -20,7 +20,7 @@ export class OutputLines {
 
   /** Delivers the partial last line, if any. */
   end(): void {
-    if (this.pending !== '') this.onLine(this.pending.replace(/\r$/, ''));
+    if (this.pending !== '') this.onLine(this.pending.replace(/\r+$/, ''));
     this.pending = '';
   }
 }

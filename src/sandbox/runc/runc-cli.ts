@@ -20,10 +20,46 @@ export class RuncCli {
    * fd 3 is `agent`, a socket pair (Node makes `pipe` stdio so) on which the agent reports.
    */
   run(id: string, bundleDir: string, logFile: string): RuncRun {
-    const child = spawn(
+    return this.spawnRun(this.runcPath, [
+      ...this.global(logFile),
+      'run',
+      '--preserve-fds',
+      '1',
+      '--bundle',
+      bundleDir,
+      id,
+    ]);
+  }
+
+  /**
+   * Starts `runc run` of a container whose process has a terminal (`process.terminal`) under the
+   * console relay (agent/goldsmith-console.c), which gives runc a terminal of `columns` to relay
+   * the container's console to; what the console shows arrives on `stdout`.
+   */
+  runWithConsole(
+    id: string,
+    bundleDir: string,
+    logFile: string,
+    console: { readonly relayPath: string; readonly columns: number; readonly rows: number },
+  ): RuncRun {
+    return this.spawnRun(console.relayPath, [
+      String(console.columns),
+      String(console.rows),
+      '--',
       this.runcPath,
-      [...this.global(logFile), 'run', '--preserve-fds', '1', '--bundle', bundleDir, id],
-      // No stdin (the container gets /dev/null) and pipes, so there is no terminal either.
+      ...this.global(logFile),
+      'run',
+      '--bundle',
+      bundleDir,
+      id,
+    ]);
+  }
+
+  private spawnRun(command: string, args: readonly string[]): RuncRun {
+    const child = spawn(
+      command,
+      args,
+      // No stdin (the container gets /dev/null) and pipes: no terminal unless the relay makes one.
       { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] },
     );
     const [, stdout, stderr, agent] = child.stdio;

@@ -19,6 +19,8 @@ export interface RuncSandboxOptions {
   readonly runcPath?: string;
   /** The PID-1 agent binary; by default `agent/build/goldsmith-agent` of this checkout. */
   readonly agentPath?: string;
+  /** The host's console relay for runs of an init; by default `goldsmith-console` beside the agent. */
+  readonly consolePath?: string;
 }
 
 /** Where `make -C agent` (scripts/setup.sh) puts the agent, from src/ or dist/ alike. */
@@ -43,10 +45,14 @@ export class RuncSandbox implements Sandbox {
   private readonly stateDir: string;
   private readonly runc: RuncCli;
   private readonly agentPath: string;
+  private readonly consolePath: string;
 
   constructor(options: RuncSandboxOptions) {
     this.stateDir = path.resolve(options.stateDir);
     this.agentPath = path.resolve(options.agentPath ?? DEFAULT_AGENT_PATH);
+    this.consolePath = path.resolve(
+      options.consolePath ?? path.join(path.dirname(this.agentPath), 'goldsmith-console'),
+    );
     this.runc = new RuncCli(
       options.runcPath ?? 'runc',
       path.resolve(options.runcRoot ?? path.join(this.stateDir, '.runc')),
@@ -64,12 +70,14 @@ export class RuncSandbox implements Sandbox {
         `A sandbox disk limit must be at least ${MIN_DISK_LIMIT_BYTES} bytes: ${options.diskLimitBytes}`,
       );
     }
-    await access(this.agentPath, constants.X_OK).catch((error: unknown) => {
-      throw new SandboxError(
-        `The sandbox agent ${this.agentPath} is missing; build it with \`make -C agent\``,
-        { cause: error },
-      );
-    });
+    for (const program of [this.agentPath, this.consolePath]) {
+      await access(program, constants.X_OK).catch((error: unknown) => {
+        throw new SandboxError(
+          `The sandbox program ${program} is missing; build it with \`make -C agent\``,
+          { cause: error },
+        );
+      });
+    }
     const fileOverlays = (options.fileOverlays ?? []).map((overlay) => ({
       source: path.resolve(overlay.source),
       destination: overlay.destination,
@@ -105,6 +113,7 @@ export class RuncSandbox implements Sandbox {
     return new RuncSession(paths, this.runc, {
       hostname: options.hostname,
       agentPath: this.agentPath,
+      consolePath: this.consolePath,
       fileOverlays,
       ...(options.networkNamespacePath === undefined
         ? {}

@@ -68,6 +68,8 @@ const REBOOT_SYSCALL_STATUS = new Map<number, RebootAttempt['kind']>([
   [128 + constants.signals.SIGHUP, 'restart'],
   [128 + constants.signals.SIGINT, 'power-off'],
 ]);
+/** An init's console: wide, so that systemd does not cut its status lines to 80 columns. */
+const CONSOLE_SIZE = { columns: 200, rows: 50 };
 const NO_COUNTERS: CgroupCounters = { memoryOomKills: 0, pidsLimitHits: 0 };
 
 /** What a session needs besides its directories. */
@@ -75,6 +77,8 @@ export interface RuncSessionOptions {
   readonly hostname: string;
   /** The agent binary on the host (agent/build/goldsmith-agent). */
   readonly agentPath: string;
+  /** The host's console relay (agent/goldsmith-console.c), for runs of an init. */
+  readonly consolePath: string;
   readonly networkNamespacePath?: string;
   readonly fileOverlays: readonly SandboxMount[];
 }
@@ -151,33 +155,6 @@ export class RuncSession implements SandboxSession {
       ...command.mounts,
     ]);
     try {
-      const cgroupsPath = containerCgroupsPath(id);
-      const config = ociRuntimeConfig({
-        id,
-        rootDir: mergedDir,
-        hostname: this.options.hostname,
-        command,
-        openFilesHardLimit: await hostOpenFilesHardLimit(),
-        processArgs: [
-          AGENT_IN_CONTAINER,
-          '--input-wait-ms',
-          String(Math.max(0, Math.round(command.inputWaitMs))),
-          '--',
-          ...command.argv,
-        ],
-        sandboxMounts: [
-          { source: this.options.agentPath, destination: AGENT_IN_CONTAINER, readOnly: true },
-          ...(await rebootShimMounts(mergedDir, this.options.agentPath)),
-          ...this.options.fileOverlays,
-        ],
-        ...(this.options.networkNamespacePath === undefined
-          ? {}
-          : { networkNamespacePath: this.options.networkNamespacePath }),
-      });
-      await writeFile(path.join(bundleDir, 'config.json'), JSON.stringify(config, null, 2));
-      const logFile = path.join(bundleDir, 'runc.log');
-      await rm(logFile, { force: true });
-
       let callbackError: unknown;
       const deliver = (stream: 'stdout' | 'stderr') => (text: string) => {
         try {
@@ -189,8 +166,48 @@ export class RuncSession implements SandboxSession {
       const stdout = new OutputLines(deliver('stdout'));
       const stderr = new OutputLines(deliver('stderr'));
 
+      const cgroupsPath = containerCgroupsPath(id);
+      const asInit = command.asInit === true;
+      const config = ociRuntimeConfig({
+        id,
+        rootDir: mergedDir,
+        hostname: this.options.hostname,
+        command,
+        openFilesHardLimit: await hostOpenFilesHardLimit(),
+        firstProcess: asInit ? 'init' : 'agent',
+        processArgs: asInit
+          ? command.argv
+          : [
+              AGENT_IN_CONTAINER,
+              '--input-wait-ms',
+              String(Math.max(0, Math.round(command.inputWaitMs))),
+              '--',
+              ...command.argv,
+            ],
+        sandboxMounts: [
+          ...(asInit
+            ? []
+            : [
+                { source: this.options.agentPath, destination: AGENT_IN_CONTAINER, readOnly: true },
+                ...(await rebootShimMounts(mergedDir, this.options.agentPath)),
+              ]),
+          ...this.options.fileOverlays,
+        ],
+        ...(this.options.networkNamespacePath === undefined
+          ? {}
+          : { networkNamespacePath: this.options.networkNamespacePath }),
+      });
+      await writeFile(path.join(bundleDir, 'config.json'), JSON.stringify(config, null, 2));
+      const logFile = path.join(bundleDir, 'runc.log');
+      await rm(logFile, { force: true });
+
       const startedAt = Date.now();
-      const run = this.runc.run(id, bundleDir, logFile);
+      const run = asInit
+        ? this.runc.runWithConsole(id, bundleDir, logFile, {
+            relayPath: this.options.consolePath,
+            ...CONSOLE_SIZE,
+          })
+        : this.runc.run(id, bundleDir, logFile);
       const { child } = run;
       run.stdout.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
       run.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
@@ -234,7 +251,21 @@ export class RuncSession implements SandboxSession {
         timedOut = true;
         killContainer();
       }, command.limits.wallClockMs);
-      command.signal?.addEventListener('abort', killContainer, { once: true });
+      // A stop asked for by the caller may first give the command a chance to end by itself.
+      let graceTimer: NodeJS.Timeout | undefined;
+      const stopCommand = (): void => {
+        const graceful = command.stop;
+        if (graceful === undefined || killed || graceTimer !== undefined) {
+          killContainer();
+          return;
+        }
+        graceTimer = setTimeout(killContainer, graceful.graceMs);
+        void this.runc.kill(id, graceful.signal).then(
+          (sent) => (sent ? undefined : killContainer()),
+          () => killContainer(),
+        );
+      };
+      command.signal?.addEventListener('abort', stopCommand, { once: true });
       stop.addEventListener('abort', killContainer, { once: true });
       // An abort while the mount points were made fired before anyone listened.
       if (command.signal?.aborted === true || stop.aborted) killContainer();
@@ -246,8 +277,9 @@ export class RuncSession implements SandboxSession {
         throw new SandboxError(`Could not start runc: ${errorMessage(error)}`, { cause: error });
       } finally {
         clearTimeout(timer);
+        clearTimeout(graceTimer);
         clearInterval(sampler);
-        command.signal?.removeEventListener('abort', killContainer);
+        command.signal?.removeEventListener('abort', stopCommand);
         stop.removeEventListener('abort', killContainer);
       }
       stdout.end();
@@ -278,7 +310,10 @@ export class RuncSession implements SandboxSession {
       if (exit.code === null) {
         throw new SandboxError(`runc run of ${id} was ended by ${exit.signal ?? 'a signal'}`);
       }
-      return { ...outcome, ...this.installerExit(report, exit.code, counters) };
+      return {
+        ...outcome,
+        ...(asInit ? initExit(exit.code) : this.installerExit(report, exit.code, counters)),
+      };
     } finally {
       await removeMountPoints(created);
     }
@@ -298,15 +333,9 @@ export class RuncSession implements SandboxSession {
         reboot: report.reboot,
       };
     }
-    // reboot(2) ended the PID namespace, the agent with it; nothing could say who called it.
-    const rebootKind = REBOOT_SYSCALL_STATUS.get(runcStatus);
-    if (rebootKind !== undefined) {
-      return {
-        exitCode: null,
-        signal: null,
-        reboot: { via: 'syscall', kind: rebootKind, command: null },
-      };
-    }
+    // reboot(2) ended the PID namespace, the agent with it.
+    const rebooted = rebootBySyscall(runcStatus);
+    if (rebooted !== undefined) return rebooted;
     // The memory cgroup's OOM killer may pick the agent itself when the installer is small.
     if (counters.memoryOomKills > 0) return { exitCode: null, signal: 'SIGKILL', reboot: null };
     throw new SandboxError(
@@ -314,6 +343,21 @@ export class RuncSession implements SandboxSession {
         `${JSON.stringify(containerExit(runcStatus))}); unparsed: ${report.unparsed.join(' | ')}`,
     );
   }
+}
+
+/** How an init run as the first process ended: by reboot(2), which ends its namespace, or its status. */
+function initExit(runcStatus: number): Pick<SandboxOutcome, 'exitCode' | 'signal' | 'reboot'> {
+  return rebootBySyscall(runcStatus) ?? { ...containerExit(runcStatus), reboot: null };
+}
+
+/** The outcome when runc's status says reboot(2) ended the PID namespace; nothing says who called it. */
+function rebootBySyscall(
+  runcStatus: number,
+): Pick<SandboxOutcome, 'exitCode' | 'signal' | 'reboot'> | undefined {
+  const kind = REBOOT_SYSCALL_STATUS.get(runcStatus);
+  return kind === undefined
+    ? undefined
+    : { exitCode: null, signal: null, reboot: { via: 'syscall', kind, command: null } };
 }
 
 /** Kills and deletes the session's container, unmounts its root and removes its directory. */
