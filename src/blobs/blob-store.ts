@@ -26,6 +26,22 @@ export interface BlobStore {
   stat(digest: Digest): Promise<BlobInfo | undefined>;
   /** A local file holding the blob, when the store has one (filesystem stores do). */
   localPath(digest: Digest): Promise<string | undefined>;
+  /**
+   * A time-limited URL that downloads the blob without Goldsmith credentials, when the
+   * store can sign one (object stores can; the filesystem store cannot, so callers stream).
+   */
+  presignedGetUrl?(
+    digest: Digest,
+    expiresInSeconds: number,
+    options?: PresignedGetOptions,
+  ): Promise<string>;
+}
+
+export interface PresignedGetOptions {
+  /** Offered to the browser as the download's file name (Content-Disposition). */
+  readonly filename?: string;
+  /** Served as the download's Content-Type. */
+  readonly contentType?: string;
 }
 
 export class BlobTooLargeError extends Error {

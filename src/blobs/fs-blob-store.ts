@@ -3,8 +3,8 @@ import { constants as fsConstants } from 'node:fs';
 import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, pipeline } from 'node:stream';
-import type { Readable, TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream';
+import type { Readable } from 'node:stream';
 import {
   BlobDigestMismatchError,
   BlobNotFoundError,
@@ -12,6 +12,7 @@ import {
   isDigest,
 } from './blob-store.js';
 import type { BlobInfo, BlobStore, Digest, PutOptions } from './blob-store.js';
+import { DigestVerifier, toBytes } from './digest-stream.js';
 
 /**
  * A BlobStore over a local directory: blobs live at `<dir>/sha256/<hex>`,
@@ -101,32 +102,6 @@ export class FsBlobStore implements BlobStore {
   private pathOf(digest: Digest): string {
     return path.join(this.blobDir, digest.slice('sha256:'.length));
   }
-}
-
-/** Passes bytes through while hashing them, and fails at the end on a digest mismatch. */
-class DigestVerifier extends Transform {
-  private readonly hash = createHash('sha256');
-
-  constructor(private readonly expected: Digest) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.hash.update(chunk);
-    callback(null, chunk);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    const actual = `sha256:${this.hash.digest('hex')}`;
-    callback(actual === this.expected ? null : new BlobDigestMismatchError(this.expected, actual));
-  }
-}
-
-function toBytes(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  // A Readable in string mode yields strings; store them as the UTF-8 they encode.
-  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
-  throw new TypeError('blob source yielded a chunk that is neither bytes nor a string');
 }
 
 async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
