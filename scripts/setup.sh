@@ -15,7 +15,8 @@ cd "$(dirname "$0")/.."
 # writer) of the product load form workbook, for its tests.
 # qemu-utils, fdisk: raw and qcow2 disk images (qemu-img, sfdisk).
 # awscli: the AWS CLI, pointed at the AWS-compatible build API in its tests.
-packages=(runc mmdebstrap skopeo umoci buildah attr iproute2 iptables iputils-ping dpkg-dev xz-utils zstd ca-certificates util-linux gcc libc6-dev make e2fsprogs mount rpm golang-go libreoffice-calc-nogui python3-openpyxl qemu-utils fdisk awscli)
+# chromium: the headless browser the web console's tests drive (test/console/).
+packages=(runc mmdebstrap skopeo umoci buildah attr iproute2 iptables iputils-ping dpkg-dev xz-utils zstd ca-certificates util-linux gcc libc6-dev make e2fsprogs mount rpm golang-go libreoffice-calc-nogui python3-openpyxl qemu-utils fdisk awscli chromium)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -34,7 +35,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: npm ci"
   npm ci --no-audit --no-fund </dev/null
 fi
-echo "setup: build"
+echo "setup: build (server and web console)"
 npm run -s build
 echo "setup: sandbox agent"
 make -s -C agent

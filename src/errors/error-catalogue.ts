@@ -10,6 +10,12 @@ export const ERROR_CATALOGUE = {
     solution:
       'Send `Authorization: Bearer <token>`. Operators create tokens with `goldsmith account create` or `goldsmith account token`.',
   },
+  CSRF_TOKEN_INVALID: {
+    status: 403,
+    title: 'A request signed in by the console session cookie lacks its CSRF token',
+    solution:
+      'Send the `csrfToken` that `POST /v1/session` (or `GET /v1/session`) returned in the `X-CSRF-Token` header of every request other than GET and HEAD; scripts should send `Authorization: Bearer <token>` instead of the cookie.',
+  },
   FORBIDDEN_ROLE: {
     status: 403,
     title: 'The account lacks the role this action needs',
@@ -332,6 +338,12 @@ export const ERROR_CATALOGUE = {
     status: 413,
     title: 'The request body is too large',
     solution: 'Send a smaller request; packages go to `POST /v1/packages` as a stream.',
+  },
+  CONSOLE_NOT_BUILT: {
+    status: 503,
+    title: 'The web console has not been built',
+    solution:
+      'Run `npm run build:web` (or `npm run build`, which `scripts/setup.sh` runs) in the Goldsmith checkout, then reload /console/; the API works without it.',
   },
   INTERNAL_ERROR: {
     status: 500,

@@ -17,6 +17,9 @@ import {
   SubscriptionSchema,
 } from './publishing-schemas.js';
 import { registerAuthentication } from './auth.js';
+import { consoleRoutes, defaultConsoleDir } from './console/console-routes.js';
+import { ConsoleSessionStore } from './console/console-session-store.js';
+import { sessionRoutes } from './console/session-routes.js';
 import { registerErrorHandling } from './error-handler.js';
 import {
   awsJsonProtocol,
@@ -46,6 +49,8 @@ export interface AppOptions {
   readonly version: string;
   /** Operations of the AWS JSON protocol on `POST /` (StartBuild, DescribeBuilds). */
   readonly awsOperations?: AwsOperationRegistry;
+  /** The built web console (`npm run build:web`); defaults to this checkout's dist/console. */
+  readonly consoleDir?: string;
 }
 
 /** Builds the HTTP API; never listens, so tests can `inject` requests. */
@@ -87,7 +92,8 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   }
 
   registerErrorHandling(app);
-  registerAuthentication(app, services.accounts);
+  const consoleSessions = new ConsoleSessionStore(services.clock);
+  registerAuthentication(app, services.accounts, consoleSessions);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get(
@@ -96,6 +102,8 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
     async () => ({ status: 'ok', version: options.version }),
   );
 
+  sessionRoutes(app, services, consoleSessions);
+  await consoleRoutes(app, options.consoleDir ?? defaultConsoleDir());
   accountsRoutes(app, services);
   accessKeysRoutes(app, services);
   await awsJsonProtocol(app, {
