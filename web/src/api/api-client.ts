@@ -52,4 +52,48 @@ export class ApiClient {
       throw new ApiError(response.status, 'UNEXPECTED_RESPONSE', `${path} did not answer JSON`);
     }
   }
+
+  /**
+   * Sends a file as the raw request body (`application/octet-stream`), telling `onProgress` the
+   * bytes sent so far, and returns the JSON answer. XMLHttpRequest, since fetch reports no upload
+   * progress.
+   */
+  upload<T>(
+    path: string,
+    file: Blob,
+    onProgress: (sentBytes: number, totalBytes: number) => void,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', path);
+      xhr.setRequestHeader('content-type', 'application/octet-stream');
+      xhr.setRequestHeader('accept', 'application/json');
+      if (this.csrfToken !== undefined) xhr.setRequestHeader('x-csrf-token', this.csrfToken);
+      xhr.upload.onprogress = (event) => onProgress(event.loaded, event.total || file.size);
+      xhr.onerror = () =>
+        reject(new ApiError(0, 'NETWORK_ERROR', 'could not reach the Goldsmith server'));
+      xhr.onabort = () => reject(new ApiError(0, 'ABORTED', 'the upload was cancelled'));
+      xhr.onload = () => {
+        const response = new Response(xhr.responseText, {
+          status: xhr.status,
+          headers: { 'content-type': xhr.getResponseHeader('content-type') ?? '' },
+        });
+        if (xhr.status < 200 || xhr.status >= 300) {
+          void apiErrorOf(response).then((error) => {
+            if (error.status === 401) this.onUnauthenticated();
+            reject(error);
+          }, reject);
+          return;
+        }
+        response.json().then(
+          (body) => resolve(body as T),
+          () =>
+            reject(new ApiError(xhr.status, 'UNEXPECTED_RESPONSE', `${path} did not answer JSON`)),
+        );
+      };
+      signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+      xhr.send(file);
+    });
+  }
 }

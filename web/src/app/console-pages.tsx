@@ -1,7 +1,9 @@
 import type { ComponentType } from 'react';
 
 import type { Role } from '../api/api-types.js';
-import { ScanStatusPage } from '../pages/seller/scan-status/scan-status-page.js';
+import { BUYER_PAGES } from '../pages/buyer/buyer-pages.js';
+import { OPERATOR_PAGES } from '../pages/operator/operator-pages.js';
+import { SELLER_PAGES } from '../pages/seller/seller-pages.js';
 
 /**
  * One page of the console. Adding a page is one entry here (and its folder
@@ -19,31 +21,11 @@ export interface ConsolePage {
   readonly component?: ComponentType;
 }
 
-/** Every page, in navigation order within each role. */
+/** Every page, in navigation order within each role; each role's list lives with its pages. */
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
-  { role: 'seller', section: 'Image Build', path: 'seller/packages', title: 'Manage packages' },
-  {
-    role: 'seller',
-    section: 'Image Build',
-    path: 'seller/scan-status',
-    title: 'Scan status',
-    component: ScanStatusPage,
-  },
-  { role: 'seller', section: 'Assets', path: 'seller/file-upload', title: 'File upload' },
-  { role: 'seller', path: 'seller/products', title: 'Products' },
-
-  { role: 'buyer', path: 'buyer/products', title: 'Products search' },
-  { role: 'buyer', path: 'buyer/private-builds', title: 'Private images builds' },
-  { role: 'buyer', path: 'buyer/images', title: 'Images (Owned by me)' },
-  { role: 'buyer', path: 'buyer/gold-images', title: 'Gold images' },
-  { role: 'buyer', path: 'buyer/instances', title: 'Instances' },
-  { role: 'buyer', path: 'buyer/access-keys', title: 'Access keys' },
-
-  { role: 'operator', path: 'operator/investigations', title: 'Investigations' },
-  { role: 'operator', path: 'operator/load-form-review', title: 'Load form review' },
-  { role: 'operator', path: 'operator/base-images', title: 'Base images' },
-  { role: 'operator', path: 'operator/accounts', title: 'Accounts' },
-  { role: 'operator', path: 'operator/vulnerability-database', title: 'Vulnerability database' },
+  ...SELLER_PAGES,
+  ...BUYER_PAGES,
+  ...OPERATOR_PAGES,
 ];
 
 /** How each role's navigation group is titled. */
