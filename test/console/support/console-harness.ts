@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
+import type { ConfigInput } from '../../../src/config/config.js';
 import type { Role } from '../../../src/domain/types.js';
 import { startHarness, type Harness, type TestAccount } from '../../support/goldsmith-harness.js';
 import { repoRoot } from '../../support/paths.js';
@@ -38,10 +39,11 @@ export interface ConsoleHarness {
  * port, and headless Chromium driven by playwright-core. A missing Chromium
  * fails the tests: the console is tested in a real browser or not at all.
  */
-export async function startConsoleHarness(): Promise<ConsoleHarness> {
+export async function startConsoleHarness(config: ConfigInput = {}): Promise<ConsoleHarness> {
   await ensureConsoleBuilt();
   await mkdir(SCREENSHOT_DIR, { recursive: true });
-  const goldsmith = await startHarness({ workers: 0 });
+  // Without build workers unless a test asks for them (`{ workers: 1 }` builds for real).
+  const goldsmith = await startHarness({ workers: 0, ...config });
   let browser: Browser;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
