@@ -35,6 +35,10 @@ export interface BlobStore {
     expiresInSeconds: number,
     options?: PresignedGetOptions,
   ): Promise<string>;
+  /** Fails when the store cannot be used (a missing bucket, wrong credentials), so a start fails early. */
+  checkAccess?(): Promise<void>;
+  /** Releases connections; the store is unusable afterwards. */
+  close?(): void;
 }
 
 export interface PresignedGetOptions {

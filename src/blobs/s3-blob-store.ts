@@ -4,6 +4,7 @@ import {
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -214,8 +215,18 @@ export class S3BlobStore implements BlobStore {
     return getSignedUrl(this.client, command, { expiresIn: expiresInSeconds });
   }
 
+  /** Asks for the bucket (HeadBucket): a missing bucket or refused credentials fail here. */
+  async checkAccess(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch (error) {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      throw new Error(`cannot use S3 bucket ${this.bucket}: ${reason}`, { cause: error });
+    }
+  }
+
   /** Closes the client's idle sockets; the store is unusable afterwards. */
-  destroy(): void {
+  close(): void {
     this.client.destroy();
   }
 

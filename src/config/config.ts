@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
+import type { S3Connection } from '../blobs/s3-blob-store.js';
 import type { SandboxLimits } from '../sandbox/sandbox.js';
 
 /** Everything a Goldsmith server process is configured with; frozen once built. */
@@ -12,6 +13,9 @@ export interface GoldsmithConfig {
   /** `sqlite:PATH` or a `postgres://` URL. */
   readonly database: string;
   readonly blobDir: string;
+  /** Where blobs live: a directory (blobDir by default) or `s3://bucket/prefix` reached with `s3`. */
+  readonly blobs: string;
+  readonly s3: S3Connection;
   readonly baseCacheDir: string;
   readonly sandboxDir: string;
   readonly stagingDir: string;
@@ -88,12 +92,15 @@ export type ConfigInput = Partial<Omit<GoldsmithConfig, 'limits' | 'instanceLimi
 /** Builds a complete, frozen configuration. */
 export function buildConfig(input: ConfigInput = {}): GoldsmithConfig {
   const dataDir = path.resolve(input.dataDir ?? DEFAULT_DATA_DIR);
+  const blobDir = input.blobDir ?? path.join(dataDir, 'blobs');
   return Object.freeze({
     dataDir,
     host: input.host ?? '0.0.0.0',
     port: input.port ?? DEFAULT_PORT,
     database: input.database ?? `sqlite:${path.join(dataDir, 'goldsmith.db')}`,
-    blobDir: input.blobDir ?? path.join(dataDir, 'blobs'),
+    blobDir,
+    blobs: input.blobs ?? blobDir,
+    s3: Object.freeze({ ...input.s3 }),
     baseCacheDir: input.baseCacheDir ?? path.join(dataDir, 'bases'),
     sandboxDir: input.sandboxDir ?? path.join(dataDir, 'sandboxes'),
     stagingDir: input.stagingDir ?? path.join(dataDir, 'staging'),

@@ -9,7 +9,9 @@ import { resolveDebianMirrors } from '../base-images/apt-sources.js';
 import { BaseImageService } from '../base-images/base-image-service.js';
 import { DebianRootCache } from '../base-images/debian-root-cache.js';
 import { ImageRootCache } from '../base-images/image-root-cache.js';
+import { parseBlobLocation } from '../blobs/blob-location.js';
 import { FsBlobStore } from '../blobs/fs-blob-store.js';
+import { openBlobStore } from '../blobs/open-blob-store.js';
 import type { GoldsmithConfig } from '../config/config.js';
 import { AccessKeyService } from '../domain/access-keys/access-key-service.js';
 import { SecretCipher } from '../domain/access-keys/secret-cipher.js';
@@ -18,6 +20,7 @@ import { BaseImageCatalog } from '../domain/base-images/base-image-catalog.js';
 import { BASE_REFRESH_JOB, OS_BUILD_JOB } from '../domain/builds/build-jobs.js';
 import { BuildService } from '../domain/builds/build-service.js';
 import { BuildPresenter } from '../domain/builds/build-view.js';
+import { VulnerabilityDatabaseService } from '../domain/advisories/vulnerability-database-service.js';
 import { InvestigationService } from '../domain/builds/investigation-service.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { GoldImageService } from '../domain/gold-images/gold-image-service.js';
@@ -102,8 +105,9 @@ export async function startGoldsmith(
   }
   // A broken gate file stops the start, rather than every build later.
   await loadGatePolicy(config.scanGateFile);
+  const blobs = openBlobStore({ location: parseBlobLocation(config.blobs), s3: config.s3 });
+  await blobs.checkAccess?.();
   const store = await openStore(config.database);
-  const blobs = new FsBlobStore(config.blobDir);
   const events = new InProcessEventBus();
 
   const accounts = new AccountService(store, clock);
@@ -171,6 +175,10 @@ export async function startGoldsmith(
       maxExtractedBytes: config.maxGoldImageBytes,
     }),
     baseImages,
+    vulnerabilityDatabase: new VulnerabilityDatabaseService(store, clock, {
+      stagingDir: config.stagingDir,
+      maxUploadBytes: config.maxPackageBytes,
+    }),
     webhooks,
     webhookSecrets,
     events,
@@ -328,6 +336,7 @@ export async function startGoldsmith(
       await webhookPool?.stop();
       await networkPool?.close();
       await store.close();
+      blobs.close?.();
     },
   };
 }

@@ -1,11 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobLocationError, parseBlobLocation } from '../../src/blobs/blob-location.js';
 import type { BlobLocation } from '../../src/blobs/blob-location.js';
@@ -20,39 +19,24 @@ import { openBlobStore } from '../../src/blobs/open-blob-store.js';
 import { S3BlobStore } from '../../src/blobs/s3-blob-store.js';
 import type { S3BlobStoreOptions, S3Connection } from '../../src/blobs/s3-blob-store.js';
 import { tempDir } from '../support/paths.js';
+import { startS3Server, type TestS3Server } from '../support/s3-server.js';
 import { blobStoreContract } from './blob-store-contract.js';
 
 const BUCKET = 'goldsmith-test';
 const MIB = 1024 * 1024;
-const serverDir = tempDir('s3rver');
 const stores: S3BlobStore[] = [];
-let server: S3rver | undefined;
+let server: TestS3Server | undefined;
 let connection: S3Connection;
 
 // A real S3-compatible server (s3rver) on a free port; if it cannot start, every test fails.
 beforeAll(async () => {
-  const started = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: serverDir,
-    configureBuckets: [{ name: BUCKET, configs: [] }],
-  });
-  const address = await started.run();
-  server = started;
-  connection = {
-    endpoint: `http://127.0.0.1:${address.port}`,
-    region: 'us-east-1',
-    // s3rver's built-in account.
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    forcePathStyle: true,
-  };
+  server = await startS3Server([BUCKET]);
+  connection = server.connection;
 });
 
 afterAll(async () => {
-  for (const store of stores) store.destroy();
-  await server?.close();
-  rmSync(serverDir, { recursive: true, force: true });
+  for (const store of stores) store.close();
+  await server?.stop();
 });
 
 /** A store under a prefix of its own, so each test starts empty. */

@@ -28,6 +28,22 @@ export function serverCommand(program: Command): void {
       process.env['GOLDSMITH_DATABASE'],
     )
     .option(
+      '--blobs <location>',
+      'where blobs live: a directory or s3://bucket/prefix (default: DATA_DIR/blobs)',
+      process.env['GOLDSMITH_BLOBS'],
+    )
+    .option(
+      '--s3-endpoint <url>',
+      'the S3-compatible server of an s3:// --blobs (default: AWS); credentials come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the AWS profile',
+      process.env['GOLDSMITH_S3_ENDPOINT'],
+    )
+    .option('--s3-region <region>', 'the S3 region', process.env['GOLDSMITH_S3_REGION'])
+    .option(
+      '--s3-path-style',
+      'address buckets as ENDPOINT/BUCKET, as most self-hosted S3 servers need',
+      process.env['GOLDSMITH_S3_PATH_STYLE'] === '1' ? '1' : undefined,
+    )
+    .option(
       '--workers <n>',
       'concurrent builds in this process (default: number of cores; 0: none)',
       process.env['GOLDSMITH_WORKERS'],
@@ -143,7 +159,16 @@ export function serverCommand(program: Command): void {
       process.env['GOLDSMITH_SCAN_GATE'],
     )
     .action(async (opts: Record<string, string | undefined>) => {
+      const s3Endpoint = opts['s3Endpoint'];
+      const s3Region = opts['s3Region'];
       const config = buildConfig({
+        blobs: opts['blobs'],
+        s3: {
+          ...(s3Endpoint === undefined ? {} : { endpoint: s3Endpoint }),
+          ...(s3Region === undefined ? {} : { region: s3Region }),
+          // A flag: commander sets it to true, the environment to '1'; unset, it is undefined.
+          forcePathStyle: opts['s3PathStyle'] !== undefined,
+        },
         dataDir: opts['dataDir'],
         baseCacheDir: opts['baseCache'],
         port: parseWholeNumber(opts['port'] ?? '', '--port'),
