@@ -1,22 +1,30 @@
-import { EventEmitter } from 'node:events';
-
-import type { EventBus, GoldsmithEvent } from './event-bus.js';
+import {
+  consoleEventBusLogger,
+  type ClosableEventBus,
+  type EventBusLogger,
+  type GoldsmithEvent,
+} from './event-bus.js';
+import { EventSubscribers } from './event-subscribers.js';
 
 /** Events within one process: enough when API and workers share it. */
-export class InProcessEventBus implements EventBus {
-  private readonly emitter = new EventEmitter();
+export class InProcessEventBus implements ClosableEventBus {
+  private readonly subscribers: EventSubscribers;
+  private closed = false;
 
-  constructor() {
-    // Every open live view is one listener; there is no leak to warn about.
-    this.emitter.setMaxListeners(0);
+  constructor(logger: EventBusLogger = consoleEventBusLogger) {
+    this.subscribers = new EventSubscribers(logger);
   }
 
   publish(event: GoldsmithEvent): void {
-    this.emitter.emit('event', event);
+    if (!this.closed) this.subscribers.deliver(event);
   }
 
   subscribe(listener: (event: GoldsmithEvent) => void): () => void {
-    this.emitter.on('event', listener);
-    return () => this.emitter.off('event', listener);
+    return this.subscribers.add(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.subscribers.clear();
   }
 }
