@@ -17,7 +17,9 @@ import type { SubmissionService } from '../domain/publishing/submission-service.
 import type { SubscriptionService } from '../domain/publishing/subscription-service.js';
 import type { WebhookNotifier } from '../domain/webhooks/webhook-notifier.js';
 import type { WebhookSecretService } from '../domain/webhooks/webhook-secrets.js';
+import type { VulnerabilityDatabaseService } from '../domain/advisories/vulnerability-database-service.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { GoldsmithMetrics } from '../observability/goldsmith-metrics.js';
 
 /** The domain services the HTTP API is a thin edge over. */
 export interface AppServices {
@@ -37,9 +39,13 @@ export interface AppServices {
   readonly products: CatalogService;
   readonly subscriptions: SubscriptionService;
   readonly privateBuilds: PrivateBuildService;
+  readonly vulnerabilityDatabase: VulnerabilityDatabaseService;
   /** Call `webhooks.notify` on every status change that has a webhook. */
   readonly webhooks: WebhookNotifier;
   readonly webhookSecrets: WebhookSecretService;
   readonly events: EventBus;
   readonly clock: Clock;
+  readonly metrics: GoldsmithMetrics;
+  /** What keeps this process from serving: an empty list when the database and blobs answer. */
+  readonly readiness: () => Promise<string[]>;
 }

@@ -21,6 +21,7 @@ import { consoleRoutes, defaultConsoleDir } from './console/console-routes.js';
 import { ConsoleSessionStore } from './console/console-session-store.js';
 import { sessionRoutes } from './console/session-routes.js';
 import { registerErrorHandling } from './error-handler.js';
+import { observabilityRoutes } from './routes/observability-routes.js';
 import {
   awsJsonProtocol,
   AWS_SIGNING_NAME,
@@ -42,6 +43,7 @@ import { privateBuildsRoutes } from './routes/private-builds-routes.js';
 import { productsRoutes } from './routes/products-routes.js';
 import { reviewRoutes } from './routes/review-routes.js';
 import { webhooksRoutes } from './routes/webhooks-routes.js';
+import { vulnerabilityDatabaseRoutes } from './routes/vulnerability-database-routes.js';
 import type { TypedApp } from './typed-app.js';
 
 export interface AppOptions {
@@ -96,11 +98,15 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   registerAuthentication(app, services.accounts, consoleSessions);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get(
-    '/v1/health',
-    { schema: { tags: ['service'], summary: 'Liveness', security: [] } },
-    async () => ({ status: 'ok', version: options.version }),
-  );
+  observabilityRoutes(app, services, options.version);
+  app.addHook('onResponse', async (request, reply) => {
+    // The route's pattern, not its path: ids would make one series per resource.
+    const route = request.routeOptions.url ?? 'unmatched';
+    services.metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
 
   sessionRoutes(app, services, consoleSessions);
   await consoleRoutes(app, options.consoleDir ?? defaultConsoleDir());
@@ -129,5 +135,6 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   productsRoutes(app, services);
   privateBuildsRoutes(app, services);
   webhooksRoutes(app, services);
+  vulnerabilityDatabaseRoutes(app, services);
   return app;
 }

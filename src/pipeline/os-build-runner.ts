@@ -5,7 +5,12 @@ import type { OsBuild } from '../domain/types.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { BuildUpdate, Store } from '../store/store.js';
 import { BuildLogWriter } from './build-log-writer.js';
-import { PhaseTracker, type InstallPlan, type SandboxedInstall } from './sandboxed-install.js';
+import {
+  PhaseTracker,
+  type InstallPlan,
+  type PhaseObserver,
+  type SandboxedInstall,
+} from './sandboxed-install.js';
 
 export interface OsBuildRunnerDeps {
   readonly store: Store;
@@ -13,6 +18,8 @@ export interface OsBuildRunnerDeps {
   readonly events: EventBus;
   readonly clock: Clock;
   readonly install: SandboxedInstall;
+  /** Told of each finished phase of a build attempt (metrics). */
+  readonly observePhase?: PhaseObserver;
 }
 
 /**
@@ -37,7 +44,7 @@ export class OsBuildRunner {
       throw new Error(`OS version ${build.osVersion} is no longer in the catalog`);
 
     const log = new BuildLogWriter(build.id, store.logs, this.deps.events, clock);
-    const tracker = new PhaseTracker(clock);
+    const tracker = new PhaseTracker(clock, this.deps.observePhase);
     const update = (change: BuildUpdate) =>
       this.update(build, { ...change, phases: tracker.phases });
     await update({

@@ -19,6 +19,7 @@ import { BuildLogWriter } from './build-log-writer.js';
 import {
   PhaseTracker,
   type InstallPlan,
+  type PhaseObserver,
   type SandboxedInstall,
   type SourceRoot,
 } from './sandboxed-install.js';
@@ -32,6 +33,8 @@ export interface PrivateBuildRunnerDeps {
   readonly install: SandboxedInstall;
   /** Tells the buyer's webhook of every status change; absent, nothing is sent. */
   readonly notifier?: BuildNotifier;
+  /** Told of each finished phase of a build attempt (metrics). */
+  readonly observePhase?: PhaseObserver;
 }
 
 /** Findings that mean the installer itself failed: the model's `InstallFailed`. */
@@ -98,7 +101,7 @@ export class PrivateBuildRunner {
       attempt,
       {
         log,
-        tracker: new PhaseTracker(clock),
+        tracker: new PhaseTracker(clock, this.deps.observePhase),
         logs: store.logs,
         progress: async () => undefined,
       },

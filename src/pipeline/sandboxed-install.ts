@@ -303,11 +303,18 @@ async function issues(
   return { kind: 'issues', findings, scanReportDigest };
 }
 
+/** Told that `phase` of a build attempt ran from `startedAt` to `finishedAt`. */
+export type PhaseObserver = (phase: BuildPhase, startedAt: string, finishedAt: string) => void;
+
 /** Start and end times of each phase of one attempt. */
 export class PhaseTracker {
   readonly phases: Partial<Record<BuildPhase, PhaseTiming>> = {};
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    /** Told of each finished phase, e.g. to record its duration as a metric. */
+    private readonly onFinish?: PhaseObserver,
+  ) {}
 
   /** Records that `phase` started now. */
   start(phase: BuildPhase): void {
@@ -317,7 +324,9 @@ export class PhaseTracker {
   /** Records that `phase` finished now. */
   finish(phase: BuildPhase): void {
     const started = this.phases[phase]?.startedAt ?? this.clock.now().toISOString();
-    this.phases[phase] = { startedAt: started, finishedAt: this.clock.now().toISOString() };
+    const finishedAt = this.clock.now().toISOString();
+    this.phases[phase] = { startedAt: started, finishedAt };
+    this.onFinish?.(phase, started, finishedAt);
   }
 }
 

@@ -32,7 +32,12 @@ export interface WorkerPoolOptions {
   readonly logger: PoolLogger;
   /** How long an idle worker waits before asking the queue again. */
   readonly pollMs?: number;
+  /** Told how each attempt this pool ran ended (metrics). */
+  readonly onAttemptEnd?: (kind: string, outcome: AttemptOutcome) => void;
 }
+
+/** How a job attempt ended: done, retried later, given up, handed back at shutdown, or lost. */
+export type AttemptOutcome = 'done' | 'retried' | 'failed' | 'released' | 'lease-lost';
 
 class LeaseLostError extends Error {}
 
@@ -48,15 +53,22 @@ export class WorkerPool {
   private readonly loops: Promise<void>[] = [];
   private readonly idleWorkers = new Set<() => void>();
   private unsubscribe: (() => void) | undefined;
+  private running = 0;
 
   constructor(private readonly options: WorkerPoolOptions) {}
 
   /** Starts the workers. */
   start(): void {
     this.unsubscribe = this.options.events.subscribe((event) => {
-      if (event.type === 'job.enqueued') this.wakeAll();
+      // After a reconnect, events may have been missed: look at the queue again.
+      if (event.type === 'job.enqueued' || event.type === 'events.resynced') this.wakeAll();
     });
     for (let i = 0; i < this.options.concurrency; i += 1) this.loops.push(this.loop());
+  }
+
+  /** How many of the workers are running a job now. */
+  get busy(): number {
+    return this.running;
   }
 
   /** Stops taking jobs, aborts running ones and gives them back to the queue. */
@@ -83,7 +95,12 @@ export class WorkerPool {
         await this.idle();
         continue;
       }
-      await this.execute(job);
+      this.running += 1;
+      try {
+        await this.execute(job);
+      } finally {
+        this.running -= 1;
+      }
     }
   }
 
@@ -134,18 +151,22 @@ export class WorkerPool {
     );
 
     logger.info(log, 'job started');
+    let outcome: AttemptOutcome | undefined;
     try {
       await handler.run(job, controller.signal);
       await store.jobs.complete(job.id, this.owner, 'done', clock.now().toISOString());
       logger.info(log, 'job done');
+      outcome = 'done';
     } catch (error) {
       const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
       if (reason instanceof LeaseLostError) {
         logger.error({ ...log, err: reason }, 'job lease lost; another worker owns it now');
+        outcome = 'lease-lost';
       } else if (this.stopController.signal.aborted) {
         // Shutting down: the job runs again, from the start, on the next start.
         await store.jobs.release(job.id, this.owner, clock.now().toISOString(), 'worker stopped');
         logger.info(log, 'job given back to the queue');
+        outcome = 'released';
       } else if (job.attempts < job.maxAttempts) {
         logger.error({ ...log, err: error }, 'job attempt failed; retrying');
         await handler
@@ -157,12 +178,15 @@ export class WorkerPool {
           isoAfter(clock.now(), retryDelayMs * 2 ** (job.attempts - 1)),
           describe(error),
         );
+        outcome = 'retried';
       } else {
         logger.error({ ...log, err: error }, 'job failed');
         await this.giveUp(job, handler, error);
+        outcome = 'failed';
       }
     } finally {
       clearInterval(heartbeat);
+      if (outcome !== undefined) this.options.onAttemptEnd?.(job.kind, outcome);
       this.stopController.signal.removeEventListener('abort', onStop);
     }
   }

@@ -10,6 +10,7 @@ import { BaseImageService } from '../base-images/base-image-service.js';
 import { DebianRootCache } from '../base-images/debian-root-cache.js';
 import { ImageRootCache } from '../base-images/image-root-cache.js';
 import { parseBlobLocation } from '../blobs/blob-location.js';
+import type { BlobStore } from '../blobs/blob-store.js';
 import { FsBlobStore } from '../blobs/fs-blob-store.js';
 import { openBlobStore } from '../blobs/open-blob-store.js';
 import type { GoldsmithConfig } from '../config/config.js';
@@ -42,7 +43,7 @@ import { webhookDeliveryJobHandler } from '../domain/webhooks/webhook-delivery.j
 import { validateWebhookUrl, WebhookNotifier } from '../domain/webhooks/webhook-notifier.js';
 import { WEBHOOK_DELIVERY_JOB } from '../domain/webhooks/webhook-records.js';
 import { WebhookSecretService } from '../domain/webhooks/webhook-secrets.js';
-import { InProcessEventBus } from '../events/in-process-event-bus.js';
+import { openEventBus } from '../events/open-event-bus.js';
 import { buildApp } from '../http/app.js';
 import type { AwsOperationRegistry } from '../http/aws/aws-json-protocol.js';
 import { privateBuildOperations } from '../http/aws/private-build-operations.js';
@@ -63,6 +64,8 @@ import { currentOwner, ownerIsAlive } from '../sandbox/runc/session-owner.js';
 import { applyGate } from '../scanner/gate/apply-gate.js';
 import { loadGatePolicy } from '../scanner/gate/gate-config.js';
 import { ImageScanner } from '../scanner/scan/image-scanner.js';
+import type { BuildPhase } from '../domain/types.js';
+import { GoldsmithMetrics } from '../observability/goldsmith-metrics.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { GOLDSMITH_VERSION } from '../version.js';
@@ -108,7 +111,8 @@ export async function startGoldsmith(
   const blobs = openBlobStore({ location: parseBlobLocation(config.blobs), s3: config.s3 });
   await blobs.checkAccess?.();
   const store = await openStore(config.database);
-  const events = new InProcessEventBus();
+  // On PostgreSQL, events reach every process on the database (LISTEN/NOTIFY).
+  const events = await openEventBus(config.database);
 
   const accounts = new AccountService(store, clock);
   const baseImages = new BaseImageCatalog(store, events, clock);
@@ -151,6 +155,13 @@ export async function startGoldsmith(
   const images = new ImageService(store, blobs, path.join(config.stagingDir, 'disk-exports'));
   // Instances need the sandbox: only a process with workers hosts them (set below).
   let instanceHost: SandboxInstanceHost | undefined;
+  let pool: WorkerPool | undefined;
+  const metrics = new GoldsmithMetrics({
+    activeStats: () => store.jobs.activeStats(),
+    now: () => clock.now(),
+    workers: config.workers,
+    busyWorkers: () => pool?.busy ?? 0,
+  });
   const services = {
     accounts,
     privateBuilds,
@@ -183,6 +194,8 @@ export async function startGoldsmith(
     webhookSecrets,
     events,
     clock,
+    metrics,
+    readiness: () => readinessProblems(store, blobs),
   };
   const app = await buildApp(services, {
     version: GOLDSMITH_VERSION,
@@ -190,8 +203,9 @@ export async function startGoldsmith(
     awsOperations: options.awsOperations ?? privateBuildOperations(privateBuilds, () => publicUrl),
   });
   const bootstrap = await accounts.bootstrap();
+  const countAttempt = (kind: string, outcome: string): void =>
+    metrics.jobAttempts.inc({ kind, outcome });
 
-  let pool: WorkerPool | undefined;
   let networkPool: SinkNetworkPool | undefined;
   if (config.workers > 0) {
     const sandbox = new RuncSandbox({ stateDir: config.sandboxDir });
@@ -268,7 +282,16 @@ export async function startGoldsmith(
     });
     if (orphans.length > 0)
       app.log.info({ instances: orphans }, 'marked instances of a previous run as failed');
-    const runner = new OsBuildRunner({ store, bases, events, clock, install });
+    const observe = (kind: string) => (phase: BuildPhase, startedAt: string, finishedAt: string) =>
+      metrics.observePhase(kind, phase, startedAt, finishedAt);
+    const runner = new OsBuildRunner({
+      store,
+      bases,
+      events,
+      clock,
+      install,
+      observePhase: observe('seller'),
+    });
     const privateRunner = new PrivateBuildRunner({
       store,
       bases,
@@ -277,6 +300,7 @@ export async function startGoldsmith(
       clock,
       install,
       notifier: webhooks,
+      observePhase: observe('private'),
     });
     pool = new WorkerPool({
       store,
@@ -291,6 +315,7 @@ export async function startGoldsmith(
       leaseMs: config.jobLeaseMs,
       retryDelayMs: config.retryDelayMs,
       logger: app.log,
+      onAttemptEnd: countAttempt,
     });
     pool.start();
   }
@@ -314,6 +339,7 @@ export async function startGoldsmith(
       leaseMs: config.jobLeaseMs,
       retryDelayMs: config.webhookRetryDelayMs,
       logger: app.log,
+      onAttemptEnd: countAttempt,
     });
     webhookPool.start();
   }
@@ -335,8 +361,21 @@ export async function startGoldsmith(
       await pool?.stop();
       await webhookPool?.stop();
       await networkPool?.close();
+      await events.close();
       await store.close();
       blobs.close?.();
     },
   };
+}
+
+/** Why this process cannot serve now: the database or the blob store does not answer. */
+async function readinessProblems(store: Store, blobs: BlobStore): Promise<string[]> {
+  const problems: string[] = [];
+  await store.accounts.count().catch((error: unknown) => {
+    problems.push(`database: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  await blobs.checkAccess?.().catch((error: unknown) => {
+    problems.push(`blob store: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  return problems;
 }

@@ -204,6 +204,16 @@ export interface JobQueue {
   release(id: string, owner: string, runAfter: string, error: string): Promise<boolean>;
   get(id: string): Promise<Job | undefined>;
   countByState(): Promise<Record<string, number>>;
+  /** Queued and running jobs per kind and state, with the oldest one's creation time. */
+  activeStats(): Promise<QueueStat[]>;
+}
+
+/** How many jobs of one kind are in one active state, and since when the oldest waits. */
+export interface QueueStat {
+  readonly kind: string;
+  readonly state: 'queued' | 'running';
+  readonly count: number;
+  readonly oldestCreatedAt: string;
 }
 
 export interface SupportCaseRepository {

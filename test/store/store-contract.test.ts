@@ -614,6 +614,26 @@ function describeStoreContract(engine: string, createHarness: HarnessFactory): v
         expect(await store.jobs.get('j-1')).toEqual(taken);
       });
 
+      it('counts queued and running jobs per kind, with the oldest of each', async () => {
+        for (const [id, minute] of [
+          ['j-1', 1],
+          ['j-2', 2],
+          ['j-3', 3],
+        ] as const) {
+          await store.jobs.enqueue(job(id, { createdAt: at(minute) }));
+        }
+        await store.jobs.enqueue(job('j-4', { kind: 'webhook', createdAt: at(5) }));
+        await store.jobs.enqueue(job('j-5', { kind: 'webhook', createdAt: at(6) }));
+        expect((await store.jobs.claim(['os-build'], 'w1', at(10), at(70)))?.id).toBe('j-1');
+        const finished = await store.jobs.claim(['webhook'], 'w1', at(10), at(70));
+        await store.jobs.complete(finished!.id, 'w1', 'done', at(11));
+        expect(await store.jobs.activeStats()).toEqual([
+          { kind: 'os-build', state: 'queued', count: 2, oldestCreatedAt: at(2) },
+          { kind: 'os-build', state: 'running', count: 1, oldestCreatedAt: at(1) },
+          { kind: 'webhook', state: 'queued', count: 1, oldestCreatedAt: at(6) },
+        ]);
+      });
+
       it('heartbeats, releases and completes only for the holding owner', async () => {
         await store.jobs.enqueue(job('j-1', { createdAt: at(1) }));
         await store.jobs.enqueue(job('j-2', { createdAt: at(2) }));

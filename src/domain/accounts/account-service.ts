@@ -89,6 +89,12 @@ export class AccountService {
   async listTokens(accountId: string): Promise<ApiToken[]> {
     return this.store.tokens.listForAccount(accountId);
   }
+
+  /** Revokes one token of an account: requests with it fail from then on. */
+  async revokeToken(accountId: string, tokenId: string): Promise<void> {
+    if (!(await this.store.tokens.delete(accountId, tokenId)))
+      throw new DomainError('NOT_FOUND', `account ${accountId} has no token ${tokenId}`);
+  }
 }
 
 /** Throws FORBIDDEN_ROLE unless the account holds `role`. */

@@ -8,6 +8,14 @@ import type { Account, OsBuild, SupportCase } from '../types.js';
 import { OS_BUILD_JOB } from './build-jobs.js';
 import type { BuildPresenter, BuildView } from './build-view.js';
 
+/** The account and package group of an Investigating build (names null if since deleted). */
+export interface InvestigationOwner {
+  readonly buildId: string;
+  readonly accountId: string;
+  readonly accountName: string | null;
+  readonly packageGroupName: string | null;
+}
+
 export interface InvestigationServiceOptions {
   readonly jobMaxAttempts: number;
 }
@@ -26,6 +34,24 @@ export class InvestigationService {
   async list(operator: Account): Promise<BuildView[]> {
     const builds = await this.store.builds.listByState('Investigating');
     return builds.map((b) => this.presenter.present(b, operator));
+  }
+
+  /** Whose each build is: account and package group names, for the operators' queue. */
+  async owners(builds: readonly OsBuild[]): Promise<InvestigationOwner[]> {
+    return Promise.all(
+      builds.map(async (build) => {
+        const [account, group] = await Promise.all([
+          this.store.accounts.get(build.accountId),
+          this.store.packageGroups.get(build.accountId, build.packageGroupId),
+        ]);
+        return {
+          buildId: build.id,
+          accountId: build.accountId,
+          accountName: account?.name ?? null,
+          packageGroupName: group?.name ?? null,
+        };
+      }),
+    );
   }
 
   /** Runs an Investigating build again from the start, with a fresh set of attempts. */

@@ -87,4 +87,62 @@ export function accountsRoutes(app: TypedApp, services: AppServices): void {
       return reply.status(201).send({ ...issued, accountId });
     },
   );
+
+  app.get(
+    '/v1/accounts/:accountId/tokens',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary:
+          'List API tokens without their secrets (operators for any account, others their own)',
+        params: Type.Object({ accountId: Type.String() }),
+        response: {
+          200: Type.Object({
+            tokens: Type.Array(
+              Type.Object({
+                tokenId: Type.String(),
+                accountId: Type.String(),
+                name: Type.String(),
+                createdAt: Type.String({ format: 'date-time' }),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const account = caller(request);
+      const { accountId } = request.params;
+      if (accountId !== account.id) caller(request, 'operator');
+      await services.accounts.get(accountId);
+      const tokens = await services.accounts.listTokens(accountId);
+      return {
+        tokens: tokens.map((t) => ({
+          tokenId: t.id,
+          accountId: t.accountId,
+          name: t.name,
+          createdAt: t.createdAt,
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    '/v1/accounts/:accountId/tokens/:tokenId',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Revoke an API token (operators for any account, others their own)',
+        params: Type.Object({ accountId: Type.String(), tokenId: Type.String() }),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const account = caller(request);
+      const { accountId, tokenId } = request.params;
+      if (accountId !== account.id) caller(request, 'operator');
+      await services.accounts.revokeToken(accountId, tokenId);
+      return reply.status(204).send(null);
+    },
+  );
 }

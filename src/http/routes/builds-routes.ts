@@ -130,8 +130,9 @@ export function buildsRoutes(app: TypedApp, services: AppServices): void {
       };
       const unsubscribe = services.events.subscribe((event) => {
         if (
-          (event.type === 'build.log' || event.type === 'build.updated') &&
-          event.buildId === build.id
+          event.type === 'events.resynced' ||
+          ((event.type === 'build.log' || event.type === 'build.updated') &&
+            event.buildId === build.id)
         )
           void pump();
       });

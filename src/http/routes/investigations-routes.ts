@@ -19,12 +19,26 @@ export function investigationsRoutes(app: TypedApp, services: AppServices): void
       schema: {
         tags: ['operators'],
         summary: 'Every build in Investigating, oldest first, with its internal error',
-        response: { 200: Type.Object({ builds: Type.Array(BuildSchema) }) },
+        response: {
+          200: Type.Object({
+            builds: Type.Array(BuildSchema),
+            owners: Type.Array(
+              Type.Object({
+                buildId: Type.String(),
+                accountId: Type.String(),
+                accountName: Type.Union([Type.String(), Type.Null()]),
+                packageGroupName: Type.Union([Type.String(), Type.Null()]),
+              }),
+              { description: 'Whose each build is, for the console: one entry per build' },
+            ),
+          }),
+        },
       },
     },
-    async (request) => ({
-      builds: await services.investigations.list(caller(request, 'operator')),
-    }),
+    async (request) => {
+      const builds = await services.investigations.list(caller(request, 'operator'));
+      return { builds, owners: await services.investigations.owners(builds) };
+    },
   );
 
   app.post(

@@ -1,7 +1,7 @@
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 
 import type { Job, JobState } from '../../domain/types.js';
-import type { JobQueue, NewJob } from '../store.js';
+import type { JobQueue, NewJob, QueueStat } from '../store.js';
 import type { Database, JobsTable } from './database-schema.js';
 import { fromJson, toJson } from './json-column.js';
 import type { SqlCapabilities } from './sql-capabilities.js';
@@ -163,6 +163,28 @@ export class SqlJobQueue implements JobQueue {
     };
     for (const row of rows) counts[row.state as JobState] = Number(row.count);
     return counts;
+  }
+
+  async activeStats(): Promise<QueueStat[]> {
+    const rows = await this.#db
+      .selectFrom('jobs')
+      .select((eb) => [
+        'kind',
+        'state',
+        eb.fn.countAll().as('count'),
+        eb.fn.min('created_at').as('oldest'),
+      ])
+      .where('state', 'in', ['queued', 'running'])
+      .groupBy(['kind', 'state'])
+      .orderBy('kind')
+      .orderBy('state')
+      .execute();
+    return rows.map((row) => ({
+      kind: row.kind,
+      state: row.state as QueueStat['state'],
+      count: Number(row.count),
+      oldestCreatedAt: String(row.oldest),
+    }));
   }
 }
 

@@ -5,7 +5,6 @@ import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { ApiErrorAlert } from '../components/api-error-alert.js';
 import { HomePage } from '../pages/home/home-page.js';
 import { NotFoundPage } from '../pages/not-found/not-found-page.js';
-import { PlannedPage } from '../pages/planned/planned-page.js';
 import { SignInPage } from '../pages/sign-in/sign-in-page.js';
 import { hasRole, useAccount, useSession } from '../session/session-context.js';
 import { ConsoleShell } from '../shell/console-shell.js';
@@ -61,5 +60,5 @@ function RolePage({ page }: { page: ConsolePage }): JSX.Element {
     );
   }
   const Component = page.component;
-  return Component === undefined ? <PlannedPage title={page.title} /> : <Component />;
+  return <Component />;
 }

@@ -17,8 +17,9 @@ export interface ConsolePage {
   readonly role: Role;
   /** The navigation section the link sits in; top level without one. */
   readonly section?: string;
-  /** The page; pages not built yet say so. */
-  readonly component?: ComponentType;
+  /** False for a page reached from another one (a detail page), never from the navigation. */
+  readonly inNavigation?: false;
+  readonly component: ComponentType;
 }
 
 /** Every page, in navigation order within each role; each role's list lives with its pages. */

@@ -13,7 +13,7 @@ export function navigationItems(account: Account): SideNavigationProps.Item[] {
   for (const role of ROLES) {
     if (!account.roles.includes(role)) continue;
     const entries: Entry[] = [];
-    for (const page of CONSOLE_PAGES.filter((p) => p.role === role)) {
+    for (const page of CONSOLE_PAGES.filter((p) => p.role === role && p.inNavigation !== false)) {
       const link: SideNavigationProps.Link = {
         type: 'link',
         text: page.title,

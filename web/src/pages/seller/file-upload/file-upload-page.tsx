@@ -1,0 +1,148 @@
+import Button from '@cloudscape-design/components/button';
+import Link from '@cloudscape-design/components/link';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import type { TableProps } from '@cloudscape-design/components/table';
+import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+
+import {
+  LOAD_FORM_DOWNLOAD_PATH,
+  listSubmissions,
+  submitLoadForm,
+  type LoadFormSubmission,
+} from '../../../api/publishing-api.js';
+import { consoleHref } from '../../../app/console-paths.js';
+import {
+  SubmissionStateIndicator,
+  submissionStateLabel,
+} from '../../../components/load-form-submission-parts.js';
+import { ResourceTable } from '../../../components/resource-table.js';
+import { useApiQuery } from '../../../components/use-api-query.js';
+import { useSession } from '../../../session/session-context.js';
+import { LoadFormUploadModal } from './load-form-upload-modal.js';
+import { SubmissionDetail } from './submission-detail.js';
+
+/** The query parameter naming the submission whose detail is open. */
+export const SUBMISSION_PARAM = 'submission';
+
+/** One submission's row, with a readable state for the text filter. */
+interface SubmissionRow extends LoadFormSubmission {
+  readonly stateLabel: string;
+}
+
+function columns(open: (id: string) => void): TableProps.ColumnDefinition<SubmissionRow>[] {
+  return [
+    {
+      id: 'description',
+      header: 'Description',
+      cell: (s) => (
+        <Link
+          href={consoleHref(`seller/file-upload?${SUBMISSION_PARAM}=${encodeURIComponent(s.id)}`)}
+          onFollow={(event) => {
+            event.preventDefault();
+            open(s.id);
+          }}
+        >
+          {s.description}
+        </Link>
+      ),
+      sortingField: 'description',
+      isRowHeader: true,
+    },
+    {
+      id: 'state',
+      header: 'State',
+      cell: (s) => <SubmissionStateIndicator state={s.state} />,
+      sortingField: 'stateLabel',
+    },
+    { id: 'fileName', header: 'File', cell: (s) => s.fileName, sortingField: 'fileName' },
+    {
+      id: 'products',
+      header: 'Products',
+      cell: (s) => [...new Set(s.entries.map((e) => e.productTitle))].join(', '),
+    },
+    {
+      id: 'targetDate',
+      header: 'Target date',
+      cell: (s) => s.targetDate,
+      sortingField: 'targetDate',
+    },
+    {
+      id: 'submittedAt',
+      header: 'Submitted',
+      cell: (s) => new Date(s.submittedAt).toLocaleString(),
+      sortingField: 'submittedAt',
+    },
+  ];
+}
+
+async function loadRows(client: Parameters<typeof listSubmissions>[0]): Promise<SubmissionRow[]> {
+  const submissions = await listSubmissions(client);
+  return submissions.map((s) => ({ ...s, stateLabel: submissionStateLabel(s.state) }));
+}
+
+/** The seller's Assets: the load form to download, uploads, and the submissions' review. */
+export function FileUploadPage(): JSX.Element {
+  const [params, setParams] = useSearchParams();
+  const open = params.get(SUBMISSION_PARAM);
+  if (open !== null) {
+    return <SubmissionDetail id={open} onBack={() => setParams({})} />;
+  }
+  return <SubmissionList onOpen={(id) => setParams({ [SUBMISSION_PARAM]: id })} />;
+}
+
+function SubmissionList({ onOpen }: { onOpen: (id: string) => void }): JSX.Element {
+  const { client } = useSession();
+  const submissions = useApiQuery(loadRows);
+  const [uploading, setUploading] = useState(false);
+  return (
+    <SpaceBetween size="m">
+      <ResourceTable
+        title="File upload"
+        resourceName="submissions"
+        description="Download the product load form, fill in one row per product version and package group, and upload it for review. Operators answer within five business days."
+        items={submissions.data}
+        loading={submissions.loading}
+        error={submissions.error}
+        onRetry={submissions.reload}
+        columns={columns(onOpen)}
+        trackBy="id"
+        empty="No load forms submitted yet. Download the load form, fill it in and upload it."
+        actions={
+          <SpaceBetween direction="horizontal" size="xs">
+            <Button
+              iconName="refresh"
+              ariaLabel="Refresh submissions"
+              onClick={submissions.reload}
+            />
+            <Button
+              href={LOAD_FORM_DOWNLOAD_PATH}
+              download="goldsmith-load-form.xlsx"
+              iconName="download"
+            >
+              Download load form
+            </Button>
+            <Button variant="primary" iconName="upload" onClick={() => setUploading(true)}>
+              Upload load form
+            </Button>
+          </SpaceBetween>
+        }
+      />
+      {uploading && (
+        <LoadFormUploadModal
+          title="Upload load form"
+          submitLabel="Upload"
+          withDescription
+          upload={(file, description, onProgress) =>
+            submitLoadForm(client, file, description, onProgress)
+          }
+          onUploaded={() => {
+            setUploading(false);
+            submissions.reload();
+          }}
+          onDismiss={() => setUploading(false)}
+        />
+      )}
+    </SpaceBetween>
+  );
+}
