@@ -83,6 +83,19 @@ describe('a server whose blobs live in an S3-compatible store', () => {
     );
   }, 600_000);
 
+  it('says it is not ready while the bucket cannot be reached', async () => {
+    expect((await fetch(`${harness.url}/v1/ready`)).status).toBe(200);
+    await s3.stop();
+    const ready = await fetch(`${harness.url}/v1/ready`);
+    expect(ready.status).toBe(503);
+    const body = (await ready.json()) as { status: string; problems: string[] };
+    expect(body.status).toBe('not-ready');
+    expect(body.problems).toEqual([
+      expect.stringContaining(`blob store: cannot use S3 bucket ${BUCKET}`),
+    ]);
+    s3 = await startS3Server([BUCKET]);
+  });
+
   it('refuses to start when the bucket does not exist, naming it', async () => {
     await expect(
       startHarness({ workers: 0, blobs: 's3://no-such-bucket/x', s3: s3.connection }),
