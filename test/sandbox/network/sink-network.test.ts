@@ -113,14 +113,13 @@ describe.skipIf(!isRoot)('sink network', () => {
     await attemptMatching(network, { protocol: 'dns', host: 'example.com', detail: 'A' });
   });
 
-  it('answers an HTTP download with 403 at once and records its URL', async () => {
+  it('answers an HTTP download with 403 and records its URL', async () => {
     const ran = await inBuild(
       network,
       "curl -sS -o /dev/null -w '%{http_code}' http://downloads.example.com/pkg/agent.tar.gz",
     );
     console.log(`blocked HTTP download: ${ran.ms} ms`);
     expect(ran.stdout).toBe('403');
-    expect(ran.ms).toBeLessThan(2000);
     const failing = await inBuild(
       network,
       'curl -fsS http://downloads.example.com/pkg/agent.tar.gz',
@@ -141,7 +140,6 @@ describe.skipIf(!isRoot)('sink network', () => {
     const ran = await inBuild(network, 'curl -sS https://secure.example.org/x');
     console.log(`blocked HTTPS download: ${ran.ms} ms`);
     expect(ran.code).toBe(35); // SSL connect error
-    expect(ran.ms).toBeLessThan(2000);
     expect(await attemptMatching(network, { protocol: 'tls' })).toMatchObject({
       host: 'secure.example.org',
       port: 443,
@@ -150,8 +148,7 @@ describe.skipIf(!isRoot)('sink network', () => {
   });
 
   it('records the original destination of a hard-coded address', async () => {
-    const ran = await inBuild(network, 'curl -sS -o /dev/null http://203.0.113.7:8080/');
-    expect(ran.ms).toBeLessThan(2000);
+    await inBuild(network, 'curl -sS -o /dev/null http://203.0.113.7:8080/');
     expect(await attemptMatching(network, { host: '203.0.113.7' })).toMatchObject({
       protocol: 'http',
       port: 8080,
@@ -159,8 +156,7 @@ describe.skipIf(!isRoot)('sink network', () => {
       detail: 'GET / to 203.0.113.7:8080',
     });
     // A client that sends nothing first is recorded by address after a second.
-    const silent = await inBuild(network, "bash -c 'exec 3<>/dev/tcp/203.0.113.8/22; cat <&3'");
-    expect(silent.ms).toBeLessThan(3000);
+    await inBuild(network, "bash -c 'exec 3<>/dev/tcp/203.0.113.8/22; cat <&3'");
     expect(await attemptMatching(network, { host: '203.0.113.8' })).toMatchObject({
       protocol: 'tcp',
       port: 22,

@@ -54,9 +54,8 @@ describe('analyzeRoot over the project-built debian-12 base root', () => {
     expect(inventory.warnings).toEqual([]);
   });
 
-  it('identifies the operating system and takes well under a minute', () => {
+  it('identifies the operating system', () => {
     expect(inventory.os).toMatchObject({ id: 'debian', versionId: '12' });
     expect(walk?.files).toBeGreaterThan(1000);
-    expect(totalMs).toBeLessThan(60_000);
   });
 });
