@@ -157,11 +157,12 @@ describe('console seller Image Build pages (Chromium, real builds)', () => {
       '#!/bin/sh\nmkdir -p /opt/acme && echo "installed" > /opt/acme/README\n',
     );
     await page.locator('input[type="file"]').setInputFiles(installer);
-    // The file's progress bar ends in its result.
+    // The file's progress bar ends in its result, and the one uploaded file becomes the installer.
     await page.getByText('Uploaded').waitFor();
-    expect(await page.getByRole('button', { name: /Installer/ }).textContent()).toContain(
-      'setup-console.sh',
-    );
+    await page
+      .getByRole('button', { name: /Installer/ })
+      .filter({ hasText: 'setup-console.sh' })
+      .waitFor();
     await page.getByRole('checkbox', { name: /Debian 12/ }).check();
     await consoleHarness.screenshot(page, 'seller-start-package');
     await page.getByRole('button', { name: 'Submit' }).click();

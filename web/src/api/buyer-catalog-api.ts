@@ -1,34 +1,18 @@
 import type { ApiClient } from './api-client.js';
+import type { FulfillmentOptionFacts, ProductFacts, ProductVersionFacts } from './catalog-types.js';
 
 /** A fulfillment option of a product version (`/v1/products`). */
-export interface FulfillmentOption {
-  readonly id: string;
-  readonly productId: string;
-  readonly versionId: string;
-  readonly deliveryMethod: 'private-image-build';
-  readonly packageGroupName: string;
-  readonly osVersions: readonly string[];
-  readonly visibility: 'public' | 'limited';
-}
+export type FulfillmentOption = FulfillmentOptionFacts;
 
 /** One version of a product with the options the caller may use. */
-export interface ProductVersion {
-  readonly id: string;
-  readonly version: string;
-  readonly releaseNotes: string;
-  readonly createdAt: string;
+export interface ProductVersion extends ProductVersionFacts {
   readonly fulfillmentOptions: readonly FulfillmentOption[];
 }
 
 /** A catalog product as a buyer sees it. */
-export interface Product {
-  readonly id: string;
-  readonly title: string;
-  readonly shortDescription: string;
+export interface Product extends ProductFacts {
   readonly longDescription: string;
   readonly highlights: readonly string[];
-  readonly categories: readonly string[];
-  readonly vendorName: string;
   readonly supportContact: string;
   readonly eulaUrl: string;
   readonly usageInstructions: string;

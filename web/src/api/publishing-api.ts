@@ -1,4 +1,5 @@
 import type { ApiClient } from './api-client.js';
+import type { FulfillmentOptionFacts, ProductFacts, ProductVersionFacts } from './catalog-types.js';
 
 /** A load form submission's place in review (README: Submission states). */
 export type SubmissionState =
@@ -60,38 +61,22 @@ export interface LoadFormSubmission {
 }
 
 /** A package group published as one way to install a product version. */
-export interface FulfillmentOption {
-  readonly id: string;
-  readonly productId: string;
-  readonly versionId: string;
-  readonly deliveryMethod: 'private-image-build';
+export interface FulfillmentOption extends FulfillmentOptionFacts {
   readonly packageGroupId: string;
-  readonly packageGroupName: string;
-  readonly osVersions: readonly string[];
   readonly imageIds: readonly string[];
-  readonly visibility: 'limited' | 'public';
   readonly testAccountIds: readonly string[];
   readonly createdAt: string;
 }
 
 /** A software version of a product with its fulfillment options. */
-export interface ProductVersion {
-  readonly id: string;
+export interface ProductVersion extends ProductVersionFacts {
   readonly productId: string;
-  readonly version: string;
-  readonly releaseNotes: string;
-  readonly createdAt: string;
   readonly fulfillmentOptions: readonly FulfillmentOption[];
 }
 
 /** A product as the API shows it, with its versions. */
-export interface Product {
-  readonly id: string;
+export interface Product extends ProductFacts {
   readonly sellerAccountId: string;
-  readonly title: string;
-  readonly shortDescription: string;
-  readonly vendorName: string;
-  readonly categories: readonly string[];
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly versions: readonly ProductVersion[];

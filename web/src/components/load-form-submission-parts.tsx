@@ -3,10 +3,12 @@ import Container from '@cloudscape-design/components/container';
 import ExpandableSection from '@cloudscape-design/components/expandable-section';
 import Header from '@cloudscape-design/components/header';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
+import Link from '@cloudscape-design/components/link';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator, {
   type StatusIndicatorProps,
 } from '@cloudscape-design/components/status-indicator';
+import type { TableProps } from '@cloudscape-design/components/table';
 
 import type {
   LoadFormSubmission,
@@ -31,6 +33,65 @@ export function submissionStateLabel(state: SubmissionState): string {
 /** A load form submission's state as a StatusIndicator. */
 export function SubmissionStateIndicator({ state }: { state: SubmissionState }): JSX.Element {
   return <StatusIndicator type={STATES[state].type}>{STATES[state].label}</StatusIndicator>;
+}
+
+/** A submission's row in a list, with a readable state for sorting and the text filter. */
+export interface SubmissionRow extends LoadFormSubmission {
+  readonly stateLabel: string;
+}
+
+/** The product titles a submission's workbook names, each once. */
+export function submissionProducts(submission: LoadFormSubmission): string {
+  return [...new Set(submission.entries.map((e) => e.productTitle))].join(', ');
+}
+
+/**
+ * The columns both submission lists show: the description linking to the
+ * detail, the state, then `middle`, then the target and submission dates.
+ */
+export function submissionColumns<T extends SubmissionRow>(
+  href: (id: string) => string,
+  open: (id: string) => void,
+  middle: readonly TableProps.ColumnDefinition<T>[],
+): TableProps.ColumnDefinition<T>[] {
+  return [
+    {
+      id: 'description',
+      header: 'Description',
+      cell: (s) => (
+        <Link
+          href={href(s.id)}
+          onFollow={(event) => {
+            event.preventDefault();
+            open(s.id);
+          }}
+        >
+          {s.description}
+        </Link>
+      ),
+      sortingField: 'description',
+      isRowHeader: true,
+    },
+    {
+      id: 'state',
+      header: 'State',
+      cell: (s) => <SubmissionStateIndicator state={s.state} />,
+      sortingField: 'stateLabel',
+    },
+    ...middle,
+    {
+      id: 'targetDate',
+      header: 'Target date',
+      cell: (s) => s.targetDate,
+      sortingField: 'targetDate',
+    },
+    {
+      id: 'submittedAt',
+      header: 'Submitted',
+      cell: (s) => new Date(s.submittedAt).toLocaleString(),
+      sortingField: 'submittedAt',
+    },
+  ];
 }
 
 const KINDS: Record<SubmissionMessage['kind'], string> = {

@@ -12,8 +12,13 @@ import type { ApiError } from '../api/api-error.js';
 import { ApiErrorAlert } from './api-error-alert.js';
 
 export interface ResourceTableProps<T> {
-  /** The page's heading: "Scan status". */
+  /** The heading and the table's accessible name: "Scan status". */
   readonly title: string;
+  /**
+   * `page` (the default): the page's one list, under an h1. `section`: one of
+   * several lists on a page, under an h2, with wrapped lines and 10 rows a page.
+   */
+  readonly variant?: 'page' | 'section';
   /** What the rows are, plural and lower case, for messages and labels: "package groups". */
   readonly resourceName: string;
   readonly description?: ReactNode;
@@ -22,7 +27,8 @@ export interface ResourceTableProps<T> {
   /** Undefined until the first load. */
   readonly items: readonly T[] | undefined;
   readonly loading: boolean;
-  readonly error: ApiError | undefined;
+  /** The last load's failure; a section's page may show it itself. */
+  readonly error?: ApiError | undefined;
   readonly onRetry?: () => void;
   readonly columns: readonly TableProps.ColumnDefinition<T>[];
   readonly trackBy: TableProps.TrackBy<T>;
@@ -37,6 +43,7 @@ export interface ResourceTableProps<T> {
  */
 export function ResourceTable<T>(props: ResourceTableProps<T>): JSX.Element {
   const noun = props.resourceName;
+  const section = props.variant === 'section';
   const { items, actions, filteredItemsCount, collectionProps, filterProps, paginationProps } =
     useCollection(props.items ?? [], {
       filtering: {
@@ -55,7 +62,7 @@ export function ResourceTable<T>(props: ResourceTableProps<T>): JSX.Element {
           </EmptyState>
         ),
       },
-      pagination: { pageSize: props.pageSize ?? 20 },
+      pagination: { pageSize: props.pageSize ?? (section ? 10 : 20) },
       sorting: {},
     });
 
@@ -75,11 +82,12 @@ export function ResourceTable<T>(props: ResourceTableProps<T>): JSX.Element {
         trackBy={props.trackBy}
         loading={props.loading && props.items === undefined}
         loadingText={`Loading ${noun}`}
-        variant="full-page"
+        variant={section ? 'container' : 'full-page'}
+        wrapLines={section}
         ariaLabels={{ tableLabel: props.title }}
         header={
           <Header
-            variant="awsui-h1-sticky"
+            variant={section ? 'h2' : 'awsui-h1-sticky'}
             counter={props.items === undefined ? undefined : `(${props.items.length})`}
             description={props.description}
             actions={props.actions}

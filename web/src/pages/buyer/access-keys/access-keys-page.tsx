@@ -1,9 +1,7 @@
 import Alert from '@cloudscape-design/components/alert';
-import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import CopyToClipboard from '@cloudscape-design/components/copy-to-clipboard';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
-import Modal from '@cloudscape-design/components/modal';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import type { TableProps } from '@cloudscape-design/components/table';
 import { useState } from 'react';
@@ -14,6 +12,7 @@ import {
   listAccessKeys,
   type AccessKey,
 } from '../../../api/buyer-instances-api.js';
+import { ConfirmModal } from '../../../components/confirm-modal.js';
 import { ResourceTable } from '../../../components/resource-table.js';
 import { useApiQuery } from '../../../components/use-api-query.js';
 import { useSession } from '../../../session/session-context.js';
@@ -162,29 +161,16 @@ export function AccessKeysPage(): JSX.Element {
           </SpaceBetween>
         }
       />
-      <Modal
+      <ConfirmModal
         visible={deleting !== undefined}
-        onDismiss={() => setDeleting(undefined)}
         header="Delete access key?"
-        footer={
-          <Box float="right">
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button variant="link" onClick={() => setDeleting(undefined)}>
-                Cancel
-              </Button>
-              <Button
-                variant="primary"
-                loading={busy}
-                onClick={() => deleting !== undefined && remove(deleting)}
-              >
-                Delete
-              </Button>
-            </SpaceBetween>
-          </Box>
-        }
+        confirmLabel="Delete"
+        busy={busy}
+        onConfirm={() => deleting !== undefined && remove(deleting)}
+        onDismiss={() => setDeleting(undefined)}
       >
         Requests signed with {deleting} will be refused from now on.
-      </Modal>
+      </ConfirmModal>
     </SpaceBetween>
   );
 }

@@ -1,9 +1,7 @@
-import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import FileUpload from '@cloudscape-design/components/file-upload';
 import FormField from '@cloudscape-design/components/form-field';
 import Input from '@cloudscape-design/components/input';
-import Modal from '@cloudscape-design/components/modal';
 import ProgressBar from '@cloudscape-design/components/progress-bar';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import type { TableProps } from '@cloudscape-design/components/table';
@@ -16,6 +14,7 @@ import {
   type SourceImage,
 } from '../../../api/buyer-images-api.js';
 import { ApiErrorAlert } from '../../../components/api-error-alert.js';
+import { ConfirmModal } from '../../../components/confirm-modal.js';
 import { ResourceTable } from '../../../components/resource-table.js';
 import { useApiQuery } from '../../../components/use-api-query.js';
 import { useSession } from '../../../session/session-context.js';
@@ -116,22 +115,14 @@ function ImportModal({ onClose }: { onClose: (imported: boolean) => void }): JSX
 
   const uploading = progress !== undefined;
   return (
-    <Modal
+    <ConfirmModal
       visible
-      onDismiss={() => (uploading ? undefined : onClose(false))}
       header="Import gold image"
-      footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" disabled={uploading} onClick={() => onClose(false)}>
-              Cancel
-            </Button>
-            <Button variant="primary" loading={uploading} onClick={start}>
-              Import
-            </Button>
-          </SpaceBetween>
-        </Box>
-      }
+      confirmLabel="Import"
+      busy={uploading}
+      onConfirm={start}
+      onDismiss={() => onClose(false)}
+      lockWhileBusy
     >
       <SpaceBetween size="m">
         {failure !== undefined && (
@@ -176,6 +167,6 @@ function ImportModal({ onClose }: { onClose: (imported: boolean) => void }): JSX
           />
         )}
       </SpaceBetween>
-    </Modal>
+    </ConfirmModal>
   );
 }

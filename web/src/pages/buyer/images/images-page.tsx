@@ -8,7 +8,6 @@ import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
 import Link from '@cloudscape-design/components/link';
-import Modal from '@cloudscape-design/components/modal';
 import Pagination from '@cloudscape-design/components/pagination';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
@@ -27,6 +26,7 @@ import {
 import { launchInstance } from '../../../api/buyer-instances-api.js';
 import { routerPath } from '../../../app/console-paths.js';
 import { ApiErrorAlert } from '../../../components/api-error-alert.js';
+import { ConfirmModal } from '../../../components/confirm-modal.js';
 import { useApiQuery } from '../../../components/use-api-query.js';
 import { useSession } from '../../../session/session-context.js';
 import { useNotifications } from '../../../shell/notifications.js';
@@ -193,22 +193,13 @@ export function ImagesPage(): JSX.Element {
         ]}
       />
       {selected !== undefined && <ImageDetails item={selected} />}
-      <Modal
+      <ConfirmModal
         visible={launching}
-        onDismiss={() => setLaunching(false)}
         header={`Launch ${selected?.name ?? ''}`}
-        footer={
-          <Box float="right">
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button variant="link" onClick={() => setLaunching(false)}>
-                Cancel
-              </Button>
-              <Button variant="primary" loading={busy} onClick={launch}>
-                Launch instance
-              </Button>
-            </SpaceBetween>
-          </Box>
-        }
+        confirmLabel="Launch instance"
+        busy={busy}
+        onConfirm={launch}
+        onDismiss={() => setLaunching(false)}
       >
         <FormField
           label={
@@ -225,7 +216,7 @@ export function ImagesPage(): JSX.Element {
             onChange={(event) => setCommand(event.detail.value)}
           />
         </FormField>
-      </Modal>
+      </ConfirmModal>
     </SpaceBetween>
   );
 }

@@ -1,11 +1,9 @@
-import Box from '@cloudscape-design/components/box';
 import BreadcrumbGroup from '@cloudscape-design/components/breadcrumb-group';
 import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
 import ContentLayout from '@cloudscape-design/components/content-layout';
 import Header from '@cloudscape-design/components/header';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
-import Modal from '@cloudscape-design/components/modal';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
@@ -22,6 +20,7 @@ import {
 } from '../../../api/buyer-instances-api.js';
 import { consoleHref, routerPath } from '../../../app/console-paths.js';
 import { ApiErrorAlert } from '../../../components/api-error-alert.js';
+import { ConfirmModal } from '../../../components/confirm-modal.js';
 import { useApiQuery } from '../../../components/use-api-query.js';
 import { useSession } from '../../../session/session-context.js';
 import { useNotifications } from '../../../shell/notifications.js';
@@ -138,31 +137,18 @@ export function InstanceDetail({ instanceId }: { instanceId: string }): JSX.Elem
         </Container>
         <ConsoleOutput instanceId={instanceId} />
       </SpaceBetween>
-      <Modal
+      <ConfirmModal
         visible={confirming !== undefined}
-        onDismiss={() => setConfirming(undefined)}
         header={confirming === 'terminate' ? 'Terminate instance?' : 'Stop instance?'}
-        footer={
-          <Box float="right">
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button variant="link" onClick={() => setConfirming(undefined)}>
-                Cancel
-              </Button>
-              <Button
-                variant="primary"
-                loading={busy}
-                onClick={() => confirming !== undefined && act(confirming)}
-              >
-                {confirming === 'terminate' ? 'Terminate' : 'Stop'}
-              </Button>
-            </SpaceBetween>
-          </Box>
-        }
+        confirmLabel={confirming === 'terminate' ? 'Terminate' : 'Stop'}
+        busy={busy}
+        onConfirm={() => confirming !== undefined && act(confirming)}
+        onDismiss={() => setConfirming(undefined)}
       >
         {confirming === 'terminate'
           ? `Terminating ${instanceId} stops it if need be and deletes its files. This cannot be undone.`
           : `Stopping ${instanceId} kills its processes; its files stay until it is terminated.`}
-      </Modal>
+      </ConfirmModal>
     </ContentLayout>
   );
 }

@@ -7,7 +7,6 @@ import ContentLayout from '@cloudscape-design/components/content-layout';
 import Header from '@cloudscape-design/components/header';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
 import Link from '@cloudscape-design/components/link';
-import Modal from '@cloudscape-design/components/modal';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
@@ -25,6 +24,7 @@ import {
 } from '../../../api/buyer-catalog-api.js';
 import { consoleHref, routerPath } from '../../../app/console-paths.js';
 import { ApiErrorAlert } from '../../../components/api-error-alert.js';
+import { ConfirmModal } from '../../../components/confirm-modal.js';
 import { useApiQuery } from '../../../components/use-api-query.js';
 import { useSession } from '../../../session/session-context.js';
 import { useNotifications } from '../../../shell/notifications.js';
@@ -214,22 +214,13 @@ export function ProductDetail({ productId }: { productId: string }): JSX.Element
           empty={<Box textAlign="center">This product has no fulfillment options for you.</Box>}
         />
       </SpaceBetween>
-      <Modal
+      <ConfirmModal
         visible={confirming}
-        onDismiss={() => setConfirming(false)}
         header={`Subscribe to ${product.title}`}
-        footer={
-          <Box float="right">
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button variant="link" onClick={() => setConfirming(false)}>
-                Cancel
-              </Button>
-              <Button variant="primary" loading={subscribing} onClick={confirmSubscribe}>
-                Accept terms and subscribe
-              </Button>
-            </SpaceBetween>
-          </Box>
-        }
+        confirmLabel="Accept terms and subscribe"
+        busy={subscribing}
+        onConfirm={confirmSubscribe}
+        onDismiss={() => setConfirming(false)}
       >
         <Alert type="info">
           Subscribing accepts the product’s{' '}
@@ -238,7 +229,7 @@ export function ProductDetail({ productId }: { productId: string }): JSX.Element
           </Link>
           . You can then build private images with its fulfillment options.
         </Alert>
-      </Modal>
+      </ConfirmModal>
     </ContentLayout>
   );
 }

@@ -1,8 +1,6 @@
-import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import FormField from '@cloudscape-design/components/form-field';
 import Input from '@cloudscape-design/components/input';
-import Modal from '@cloudscape-design/components/modal';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import type { TableProps } from '@cloudscape-design/components/table';
 import { useCallback, useState, type ReactNode } from 'react';
@@ -18,11 +16,12 @@ import {
   type AccessKeyInfo,
   type ApiTokenInfo,
 } from '../../../api/operator-api.js';
-import { ApiErrorAlert } from '../../../components/api-error-alert.js';
+import { ConfirmModal } from '../../../components/confirm-modal.js';
+import { formatDate } from '../../../components/format-date.js';
+import { ResourceTable } from '../../../components/resource-table.js';
 import { useApiQuery } from '../../../components/use-api-query.js';
 import { useSession } from '../../../session/session-context.js';
 import { useNotifications } from '../../../shell/notifications.js';
-import { formatDate, OperatorTable } from '../operator-table.js';
 import { TokenReveal } from './token-reveal.js';
 
 type Pending =
@@ -169,18 +168,14 @@ export function AccountDetail({ account }: { account: Account }): JSX.Element {
           onDismiss={() => setIssued(undefined)}
         />
       )}
-      {tokens.error !== undefined && (
-        <ApiErrorAlert
-          header="Could not load tokens"
-          error={tokens.error}
-          onRetry={tokens.reload}
-        />
-      )}
-      <OperatorTable
+      <ResourceTable
+        variant="section"
         title={`API tokens of ${account.name}`}
         resourceName="tokens"
         items={tokens.data}
         loading={tokens.loading}
+        error={tokens.error}
+        onRetry={tokens.reload}
         columns={tokenColumns}
         trackBy="tokenId"
         empty="This account has no API tokens."
@@ -195,47 +190,30 @@ export function AccountDetail({ account }: { account: Account }): JSX.Element {
           </Button>
         }
       />
-      {keys.error !== undefined && (
-        <ApiErrorAlert
-          header="Could not load access keys"
-          error={keys.error}
-          onRetry={keys.reload}
-        />
-      )}
-      <OperatorTable
+      <ResourceTable
+        variant="section"
         title={`Access keys of ${account.name}`}
         resourceName="access keys"
         description="For the AWS-compatible API; their owner creates them, and the secret is never shown again."
         items={keys.data}
         loading={keys.loading}
+        error={keys.error}
+        onRetry={keys.reload}
         columns={keyColumns}
         trackBy="accessKeyId"
         empty="This account has no access keys."
       />
-      <Modal
+      <ConfirmModal
         visible={pending !== undefined}
-        onDismiss={() => setPending(undefined)}
         header={modalHeader}
-        footer={
-          <Box float="right">
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button variant="link" onClick={() => setPending(undefined)}>
-                Cancel
-              </Button>
-              <Button
-                variant="primary"
-                loading={busy}
-                disabled={pending?.kind === 'issue' && tokenNameError !== undefined}
-                onClick={() => void run()}
-              >
-                {confirmLabel}
-              </Button>
-            </SpaceBetween>
-          </Box>
-        }
+        confirmLabel={confirmLabel}
+        busy={busy}
+        confirmDisabled={pending?.kind === 'issue' && tokenNameError !== undefined}
+        onConfirm={() => void run()}
+        onDismiss={() => setPending(undefined)}
       >
         {modalBody}
-      </Modal>
+      </ConfirmModal>
     </SpaceBetween>
   );
 }

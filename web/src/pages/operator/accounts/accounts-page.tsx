@@ -9,9 +9,9 @@ import { useState } from 'react';
 
 import type { Account } from '../../../api/api-types.js';
 import { listAccounts } from '../../../api/operator-api.js';
-import { ApiErrorAlert } from '../../../components/api-error-alert.js';
+import { formatDate } from '../../../components/format-date.js';
+import { ResourceTable } from '../../../components/resource-table.js';
 import { useApiQuery } from '../../../components/use-api-query.js';
-import { formatDate, OperatorTable } from '../operator-table.js';
 import { AccountDetail } from './account-detail.js';
 import { CreateAccountModal } from './create-account-modal.js';
 import { TokenReveal } from './token-reveal.js';
@@ -93,18 +93,14 @@ export function AccountsPage(): JSX.Element {
             onDismiss={() => setCreated(undefined)}
           />
         )}
-        {accounts.error !== undefined && (
-          <ApiErrorAlert
-            header="Could not load accounts"
-            error={accounts.error}
-            onRetry={accounts.reload}
-          />
-        )}
-        <OperatorTable
+        <ResourceTable
+          variant="section"
           title="Accounts"
           resourceName="accounts"
           items={accounts.data}
           loading={accounts.loading}
+          error={accounts.error}
+          onRetry={accounts.reload}
           columns={columns}
           trackBy="id"
           empty="No accounts."

@@ -1,15 +1,13 @@
-import Box from '@cloudscape-design/components/box';
-import Button from '@cloudscape-design/components/button';
 import Checkbox from '@cloudscape-design/components/checkbox';
 import FormField from '@cloudscape-design/components/form-field';
 import Input from '@cloudscape-design/components/input';
-import Modal from '@cloudscape-design/components/modal';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState } from 'react';
 
 import { toApiError } from '../../../api/api-error.js';
 import { ROLES, type Role } from '../../../api/api-types.js';
 import { createAccount, type CreatedAccount } from '../../../api/operator-api.js';
+import { ConfirmModal } from '../../../components/confirm-modal.js';
 import { useSession } from '../../../session/session-context.js';
 
 /** The server's rule for account names (src/domain/accounts/account-service.ts). */
@@ -66,22 +64,13 @@ export function CreateAccountModal({
   };
 
   return (
-    <Modal
+    <ConfirmModal
       visible={visible}
-      onDismiss={onDismiss}
       header="Create account"
-      footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" onClick={onDismiss}>
-              Cancel
-            </Button>
-            <Button variant="primary" loading={busy} onClick={() => void submit()}>
-              Create account
-            </Button>
-          </SpaceBetween>
-        </Box>
-      }
+      confirmLabel="Create account"
+      busy={busy}
+      onConfirm={() => void submit()}
+      onDismiss={onDismiss}
     >
       <SpaceBetween size="m">
         <FormField
@@ -122,6 +111,6 @@ export function CreateAccountModal({
           </SpaceBetween>
         </FormField>
       </SpaceBetween>
-    </Modal>
+    </ConfirmModal>
   );
 }

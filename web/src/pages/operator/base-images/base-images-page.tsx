@@ -3,7 +3,6 @@ import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import ContentLayout from '@cloudscape-design/components/content-layout';
 import Header from '@cloudscape-design/components/header';
-import Modal from '@cloudscape-design/components/modal';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import type { TableProps } from '@cloudscape-design/components/table';
@@ -16,10 +15,12 @@ import {
   type OsVersion,
 } from '../../../api/operator-api.js';
 import { ApiErrorAlert } from '../../../components/api-error-alert.js';
+import { ConfirmModal } from '../../../components/confirm-modal.js';
+import { formatDate } from '../../../components/format-date.js';
+import { ResourceTable } from '../../../components/resource-table.js';
 import { useApiQuery } from '../../../components/use-api-query.js';
 import { useSession } from '../../../session/session-context.js';
 import { useNotifications } from '../../../shell/notifications.js';
-import { formatDate, OperatorTable } from '../operator-table.js';
 
 /** The packages the recipe adds to Debian's minimal base, when the recipe lists them. */
 function requestedPackages(base: BaseImage): string {
@@ -146,7 +147,8 @@ export function BaseImagesPage(): JSX.Element {
             onRetry={bases.reload}
           />
         )}
-        <OperatorTable
+        <ResourceTable
+          variant="section"
           title="OS versions"
           resourceName="OS versions"
           items={bases.data?.osVersions}
@@ -155,7 +157,8 @@ export function BaseImagesPage(): JSX.Element {
           trackBy="id"
           empty="The catalog has no OS versions."
         />
-        <OperatorTable
+        <ResourceTable
+          variant="section"
           title="Base image history"
           resourceName="base images"
           description="Every base image made, newest first."
@@ -166,30 +169,17 @@ export function BaseImagesPage(): JSX.Element {
           empty="No base image has been built yet; the first build of an OS version makes one."
         />
       </SpaceBetween>
-      <Modal
+      <ConfirmModal
         visible={asking !== undefined}
-        onDismiss={() => setAsking(undefined)}
         header={`Refresh the ${asking?.id ?? ''} base image?`}
-        footer={
-          <Box float="right">
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button variant="link" onClick={() => setAsking(undefined)}>
-                Cancel
-              </Button>
-              <Button
-                variant="primary"
-                loading={busy}
-                onClick={() => asking !== undefined && void refresh(asking)}
-              >
-                Refresh base image
-              </Button>
-            </SpaceBetween>
-          </Box>
-        }
+        confirmLabel="Refresh base image"
+        busy={busy}
+        onConfirm={() => asking !== undefined && void refresh(asking)}
+        onDismiss={() => setAsking(undefined)}
       >
         A build worker rebuilds the base from the current archive, which gives it a new digest.
         Builds submitted afterwards start from the new base; earlier images keep theirs.
-      </Modal>
+      </ConfirmModal>
     </ContentLayout>
   );
 }

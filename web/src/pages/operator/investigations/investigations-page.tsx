@@ -8,7 +8,6 @@ import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
 import Link from '@cloudscape-design/components/link';
-import Modal from '@cloudscape-design/components/modal';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import type { TableProps } from '@cloudscape-design/components/table';
@@ -23,10 +22,12 @@ import {
   type Investigation,
 } from '../../../api/operator-api.js';
 import { ApiErrorAlert } from '../../../components/api-error-alert.js';
+import { ConfirmModal } from '../../../components/confirm-modal.js';
+import { formatDate } from '../../../components/format-date.js';
+import { ResourceTable } from '../../../components/resource-table.js';
 import { useApiQuery } from '../../../components/use-api-query.js';
 import { useSession } from '../../../session/session-context.js';
 import { useNotifications } from '../../../shell/notifications.js';
-import { formatDate, OperatorTable } from '../operator-table.js';
 
 /** The API's limit on the note to the seller. */
 const MAX_MESSAGE = 4000;
@@ -124,7 +125,8 @@ export function InvestigationsPage(): JSX.Element {
             onRetry={builds.reload}
           />
         )}
-        <OperatorTable
+        <ResourceTable
+          variant="section"
           title="Builds in Investigating"
           resourceName="builds"
           items={builds.data}
@@ -264,27 +266,14 @@ function BuildDetail({
           )}
         </ExpandableSection>
       </SpaceBetween>
-      <Modal
+      <ConfirmModal
         visible={asking !== undefined}
-        onDismiss={() => setAsking(undefined)}
         header={asking === 'retry' ? `Retry build ${build.id}?` : `Close build ${build.id}?`}
-        footer={
-          <Box float="right">
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button variant="link" onClick={() => setAsking(undefined)}>
-                Cancel
-              </Button>
-              <Button
-                variant="primary"
-                loading={busy}
-                disabled={asking === 'close' && messageError !== undefined}
-                onClick={() => void act()}
-              >
-                {asking === 'retry' ? 'Retry build' : 'Close build'}
-              </Button>
-            </SpaceBetween>
-          </Box>
-        }
+        confirmLabel={asking === 'retry' ? 'Retry build' : 'Close build'}
+        busy={busy}
+        confirmDisabled={asking === 'close' && messageError !== undefined}
+        onConfirm={() => void act()}
+        onDismiss={() => setAsking(undefined)}
       >
         {asking === 'retry' ? (
           'The build runs again from the start with a fresh set of attempts. Do this once the cause is fixed.'
@@ -308,7 +297,7 @@ function BuildDetail({
             </FormField>
           </SpaceBetween>
         )}
-      </Modal>
+      </ConfirmModal>
     </Container>
   );
 }

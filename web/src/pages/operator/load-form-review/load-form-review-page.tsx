@@ -1,4 +1,3 @@
-import Link from '@cloudscape-design/components/link';
 import Button from '@cloudscape-design/components/button';
 import Select, { type SelectProps } from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
@@ -10,13 +9,14 @@ import type { ApiClient } from '../../../api/api-client.js';
 import {
   SUBMISSION_STATES,
   listReviewQueue,
-  type LoadFormSubmission,
   type SubmissionState,
 } from '../../../api/publishing-api.js';
 import { consoleHref } from '../../../app/console-paths.js';
 import {
-  SubmissionStateIndicator,
+  submissionColumns,
+  submissionProducts,
   submissionStateLabel,
+  type SubmissionRow,
 } from '../../../components/load-form-submission-parts.js';
 import { ResourceTable } from '../../../components/resource-table.js';
 import { useApiQuery } from '../../../components/use-api-query.js';
@@ -28,51 +28,25 @@ const STATE_OPTIONS: SelectProps.Option[] = [
   ...SUBMISSION_STATES.map((state) => ({ value: state, label: submissionStateLabel(state) })),
 ];
 
-interface QueueRow extends LoadFormSubmission {
-  readonly stateLabel: string;
+/** A queued submission's row; the products are a field so the text filter finds them. */
+interface QueueRow extends SubmissionRow {
   readonly products: string;
 }
 
 function columns(open: (id: string) => void): TableProps.ColumnDefinition<QueueRow>[] {
-  return [
-    {
-      id: 'description',
-      header: 'Description',
-      cell: (s) => (
-        <Link
-          href={consoleHref(`operator/load-form-review?submission=${encodeURIComponent(s.id)}`)}
-          onFollow={(event) => {
-            event.preventDefault();
-            open(s.id);
-          }}
-        >
-          {s.description}
-        </Link>
-      ),
-      sortingField: 'description',
-      isRowHeader: true,
-    },
-    {
-      id: 'state',
-      header: 'State',
-      cell: (s) => <SubmissionStateIndicator state={s.state} />,
-      sortingField: 'stateLabel',
-    },
-    { id: 'seller', header: 'Seller account', cell: (s) => s.accountId, sortingField: 'accountId' },
-    { id: 'products', header: 'Products', cell: (s) => s.products },
-    {
-      id: 'targetDate',
-      header: 'Target date',
-      cell: (s) => s.targetDate,
-      sortingField: 'targetDate',
-    },
-    {
-      id: 'submittedAt',
-      header: 'Submitted',
-      cell: (s) => new Date(s.submittedAt).toLocaleString(),
-      sortingField: 'submittedAt',
-    },
-  ];
+  return submissionColumns<QueueRow>(
+    (id) => consoleHref(`operator/load-form-review?submission=${encodeURIComponent(id)}`),
+    open,
+    [
+      {
+        id: 'seller',
+        header: 'Seller account',
+        cell: (s) => s.accountId,
+        sortingField: 'accountId',
+      },
+      { id: 'products', header: 'Products', cell: (s) => s.products },
+    ],
+  );
 }
 
 /** The operators' review queue of load form submissions, and one submission's review. */
@@ -111,7 +85,7 @@ function ReviewQueue(props: {
       (await listReviewQueue(client, state)).map((s) => ({
         ...s,
         stateLabel: submissionStateLabel(s.state),
-        products: [...new Set(s.entries.map((e) => e.productTitle))].join(', '),
+        products: submissionProducts(s),
       })),
     [state],
   );

@@ -1,12 +1,5 @@
-import Box from '@cloudscape-design/components/box';
-import BreadcrumbGroup from '@cloudscape-design/components/breadcrumb-group';
 import Button from '@cloudscape-design/components/button';
-import ContentLayout from '@cloudscape-design/components/content-layout';
 import FormField from '@cloudscape-design/components/form-field';
-import Header from '@cloudscape-design/components/header';
-import Modal from '@cloudscape-design/components/modal';
-import SpaceBetween from '@cloudscape-design/components/space-between';
-import Spinner from '@cloudscape-design/components/spinner';
 import Textarea from '@cloudscape-design/components/textarea';
 import { useCallback, useState } from 'react';
 
@@ -18,7 +11,12 @@ import {
   type SubmissionState,
 } from '../../../api/publishing-api.js';
 import { consoleHref } from '../../../app/console-paths.js';
-import { ApiErrorAlert } from '../../../components/api-error-alert.js';
+import { ConfirmModal } from '../../../components/confirm-modal.js';
+import {
+  MAX_SUBMISSION_MESSAGE,
+  SubmissionDetailLayout,
+  submissionMessageError,
+} from '../../../components/load-form-submission-detail.js';
 import {
   SubmissionConversation,
   SubmissionEntries,
@@ -27,8 +25,6 @@ import {
 import { useApiQuery } from '../../../components/use-api-query.js';
 import { useSession } from '../../../session/session-context.js';
 import { useNotifications } from '../../../shell/notifications.js';
-
-const MAX_MESSAGE = 4000;
 
 /** Each review action: its button, confirmation, whether it needs a message, and from where. */
 const ACTIONS: Record<
@@ -92,11 +88,11 @@ export function ReviewDetail({ id, onBack }: { id: string; onBack: () => void })
   const messageError =
     spec === undefined || !touched
       ? undefined
-      : spec.required && message.trim() === ''
-        ? `Enter the ${spec.messageLabel.toLowerCase()}.`
-        : message.length > MAX_MESSAGE
-          ? `At most ${MAX_MESSAGE} characters (now ${message.length}).`
-          : undefined;
+      : submissionMessageError(
+          message,
+          spec.required,
+          `Enter the ${spec.messageLabel.toLowerCase()}.`,
+        );
 
   const choose = (next: ReviewAction): void => {
     setAction(next);
@@ -106,7 +102,7 @@ export function ReviewDetail({ id, onBack }: { id: string; onBack: () => void })
   const confirm = (): void => {
     if (action === undefined || spec === undefined) return;
     setTouched(true);
-    if ((spec.required && message.trim() === '') || message.length > MAX_MESSAGE) return;
+    if (submissionMessageError(message, spec.required, '') !== undefined) return;
     setBusy(true);
     reviewSubmission(client, id, action, message.trim()).then(
       () => {
@@ -124,101 +120,59 @@ export function ReviewDetail({ id, onBack }: { id: string; onBack: () => void })
   };
 
   return (
-    <ContentLayout
-      breadcrumbs={
-        <BreadcrumbGroup
-          ariaLabel="Breadcrumbs"
-          items={[
-            { text: 'Load form review', href: consoleHref('operator/load-form-review') },
-            { text: data?.description ?? id, href: '#' },
-          ]}
-          onFollow={(event) => {
-            event.preventDefault();
-            if (event.detail.href !== '#') onBack();
-          }}
-        />
-      }
-      header={
-        <Header
-          variant="h1"
-          description={data === undefined ? undefined : `Submission ${data.id}`}
-          actions={
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button
-                iconName="refresh"
-                ariaLabel="Refresh submission"
-                onClick={submission.reload}
-              />
-              {(Object.keys(ACTIONS) as ReviewAction[]).map((key) => (
-                <Button
-                  key={key}
-                  variant={key === 'publish' ? 'primary' : 'normal'}
-                  disabled={data === undefined || !ACTIONS[key].from.includes(data.state)}
-                  onClick={() => choose(key)}
-                >
-                  {ACTIONS[key].label}
-                </Button>
-              ))}
-            </SpaceBetween>
-          }
+    <SubmissionDetailLayout
+      id={id}
+      listText="Load form review"
+      listPath={consoleHref('operator/load-form-review')}
+      onBack={onBack}
+      submission={submission}
+      actions={(Object.keys(ACTIONS) as ReviewAction[]).map((key) => (
+        <Button
+          key={key}
+          variant={key === 'publish' ? 'primary' : 'normal'}
+          disabled={data === undefined || !ACTIONS[key].from.includes(data.state)}
+          onClick={() => choose(key)}
         >
-          {data?.description ?? 'Submission'}
-        </Header>
+          {ACTIONS[key].label}
+        </Button>
+      ))}
+      dialogs={
+        spec !== undefined && (
+          <ConfirmModal
+            visible
+            header={spec.title}
+            closeAriaLabel="Close"
+            confirmLabel={spec.confirm}
+            busy={busy}
+            onConfirm={confirm}
+            onDismiss={() => setAction(undefined)}
+          >
+            <FormField
+              label={spec.messageLabel}
+              constraintText={`${spec.required ? 'Required' : 'Optional'}, at most ${MAX_SUBMISSION_MESSAGE} characters. The seller reads it.`}
+              errorText={messageError}
+              stretch
+            >
+              <Textarea
+                value={message}
+                ariaLabel={spec.messageLabel}
+                onChange={(event) => {
+                  setMessage(event.detail.value);
+                  setTouched(true);
+                }}
+              />
+            </FormField>
+          </ConfirmModal>
+        )
       }
     >
-      <SpaceBetween size="l">
-        {submission.error !== undefined && (
-          <ApiErrorAlert
-            header="Could not load the submission"
-            error={submission.error}
-            onRetry={submission.reload}
-          />
-        )}
-        {data === undefined && submission.loading && <Spinner size="large" />}
-        {data !== undefined && (
-          <>
-            <SubmissionSummary submission={data} />
-            <SubmissionEntries submission={data} />
-            <SubmissionConversation messages={data.conversation} />
-          </>
-        )}
-      </SpaceBetween>
-      {spec !== undefined && (
-        <Modal
-          visible
-          header={spec.title}
-          closeAriaLabel="Close"
-          onDismiss={() => setAction(undefined)}
-          footer={
-            <Box float="right">
-              <SpaceBetween direction="horizontal" size="xs">
-                <Button variant="link" onClick={() => setAction(undefined)}>
-                  Cancel
-                </Button>
-                <Button variant="primary" loading={busy} onClick={confirm}>
-                  {spec.confirm}
-                </Button>
-              </SpaceBetween>
-            </Box>
-          }
-        >
-          <FormField
-            label={spec.messageLabel}
-            constraintText={`${spec.required ? 'Required' : 'Optional'}, at most ${MAX_MESSAGE} characters. The seller reads it.`}
-            errorText={messageError}
-            stretch
-          >
-            <Textarea
-              value={message}
-              ariaLabel={spec.messageLabel}
-              onChange={(event) => {
-                setMessage(event.detail.value);
-                setTouched(true);
-              }}
-            />
-          </FormField>
-        </Modal>
+      {(loaded) => (
+        <>
+          <SubmissionSummary submission={loaded} />
+          <SubmissionEntries submission={loaded} />
+          <SubmissionConversation messages={loaded.conversation} />
+        </>
       )}
-    </ContentLayout>
+    </SubmissionDetailLayout>
   );
 }

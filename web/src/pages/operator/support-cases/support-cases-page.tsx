@@ -6,9 +6,9 @@ import type { TableProps } from '@cloudscape-design/components/table';
 import type { ApiClient } from '../../../api/api-client.js';
 import { listAccounts, listSupportCases, type SupportCase } from '../../../api/operator-api.js';
 import { consoleHref } from '../../../app/console-paths.js';
+import { formatDate } from '../../../components/format-date.js';
 import { ResourceTable } from '../../../components/resource-table.js';
 import { useApiQuery } from '../../../components/use-api-query.js';
-import { formatDate } from '../operator-table.js';
 
 interface SupportCaseRow extends SupportCase {
   readonly accountName: string;

@@ -1,5 +1,4 @@
 import Button from '@cloudscape-design/components/button';
-import Link from '@cloudscape-design/components/link';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import type { TableProps } from '@cloudscape-design/components/table';
 import { useState } from 'react';
@@ -9,12 +8,13 @@ import {
   LOAD_FORM_DOWNLOAD_PATH,
   listSubmissions,
   submitLoadForm,
-  type LoadFormSubmission,
 } from '../../../api/publishing-api.js';
 import { consoleHref } from '../../../app/console-paths.js';
 import {
-  SubmissionStateIndicator,
+  submissionColumns,
+  submissionProducts,
   submissionStateLabel,
+  type SubmissionRow,
 } from '../../../components/load-form-submission-parts.js';
 import { ResourceTable } from '../../../components/resource-table.js';
 import { useApiQuery } from '../../../components/use-api-query.js';
@@ -25,55 +25,15 @@ import { SubmissionDetail } from './submission-detail.js';
 /** The query parameter naming the submission whose detail is open. */
 export const SUBMISSION_PARAM = 'submission';
 
-/** One submission's row, with a readable state for the text filter. */
-interface SubmissionRow extends LoadFormSubmission {
-  readonly stateLabel: string;
-}
-
 function columns(open: (id: string) => void): TableProps.ColumnDefinition<SubmissionRow>[] {
-  return [
-    {
-      id: 'description',
-      header: 'Description',
-      cell: (s) => (
-        <Link
-          href={consoleHref(`seller/file-upload?${SUBMISSION_PARAM}=${encodeURIComponent(s.id)}`)}
-          onFollow={(event) => {
-            event.preventDefault();
-            open(s.id);
-          }}
-        >
-          {s.description}
-        </Link>
-      ),
-      sortingField: 'description',
-      isRowHeader: true,
-    },
-    {
-      id: 'state',
-      header: 'State',
-      cell: (s) => <SubmissionStateIndicator state={s.state} />,
-      sortingField: 'stateLabel',
-    },
-    { id: 'fileName', header: 'File', cell: (s) => s.fileName, sortingField: 'fileName' },
-    {
-      id: 'products',
-      header: 'Products',
-      cell: (s) => [...new Set(s.entries.map((e) => e.productTitle))].join(', '),
-    },
-    {
-      id: 'targetDate',
-      header: 'Target date',
-      cell: (s) => s.targetDate,
-      sortingField: 'targetDate',
-    },
-    {
-      id: 'submittedAt',
-      header: 'Submitted',
-      cell: (s) => new Date(s.submittedAt).toLocaleString(),
-      sortingField: 'submittedAt',
-    },
-  ];
+  return submissionColumns<SubmissionRow>(
+    (id) => consoleHref(`seller/file-upload?${SUBMISSION_PARAM}=${encodeURIComponent(id)}`),
+    open,
+    [
+      { id: 'fileName', header: 'File', cell: (s) => s.fileName, sortingField: 'fileName' },
+      { id: 'products', header: 'Products', cell: submissionProducts },
+    ],
+  );
 }
 
 async function loadRows(client: Parameters<typeof listSubmissions>[0]): Promise<SubmissionRow[]> {

@@ -1,10 +1,7 @@
-import Box from '@cloudscape-design/components/box';
-import Button from '@cloudscape-design/components/button';
 import FileUpload from '@cloudscape-design/components/file-upload';
 import Form from '@cloudscape-design/components/form';
 import FormField from '@cloudscape-design/components/form-field';
 import Input from '@cloudscape-design/components/input';
-import Modal from '@cloudscape-design/components/modal';
 import ProgressBar from '@cloudscape-design/components/progress-bar';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState } from 'react';
@@ -12,6 +9,7 @@ import { useState } from 'react';
 import { toApiError, type ApiError } from '../../../api/api-error.js';
 import type { LoadFormSubmission } from '../../../api/publishing-api.js';
 import { ApiErrorAlert } from '../../../components/api-error-alert.js';
+import { ConfirmModal } from '../../../components/confirm-modal.js';
 
 /** The API's limit on a submission's description (MAX_DESCRIPTION_LENGTH). */
 const MAX_DESCRIPTION = 500;
@@ -81,25 +79,15 @@ export function LoadFormUploadModal(props: LoadFormUploadModalProps): JSX.Elemen
   };
 
   return (
-    <Modal
+    <ConfirmModal
       visible
       header={props.title}
-      onDismiss={() => {
-        if (!uploading) props.onDismiss();
-      }}
       closeAriaLabel="Close"
-      footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" disabled={uploading} onClick={props.onDismiss}>
-              Cancel
-            </Button>
-            <Button variant="primary" loading={uploading} onClick={submit}>
-              {props.submitLabel}
-            </Button>
-          </SpaceBetween>
-        </Box>
-      }
+      confirmLabel={props.submitLabel}
+      busy={uploading}
+      onConfirm={submit}
+      onDismiss={props.onDismiss}
+      lockWhileBusy
     >
       <form
         onSubmit={(event) => {
@@ -167,6 +155,6 @@ export function LoadFormUploadModal(props: LoadFormUploadModalProps): JSX.Elemen
           </SpaceBetween>
         </Form>
       </form>
-    </Modal>
+    </ConfirmModal>
   );
 }

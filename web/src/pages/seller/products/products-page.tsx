@@ -1,7 +1,4 @@
-import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
-import Modal from '@cloudscape-design/components/modal';
-import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import type { TableProps } from '@cloudscape-design/components/table';
 import { useState } from 'react';
@@ -12,6 +9,7 @@ import {
   makeOptionPublic,
   type FulfillmentOption,
 } from '../../../api/publishing-api.js';
+import { ConfirmModal } from '../../../components/confirm-modal.js';
 import { ResourceTable } from '../../../components/resource-table.js';
 import { useApiQuery } from '../../../components/use-api-query.js';
 import { useSession } from '../../../session/session-context.js';
@@ -134,27 +132,18 @@ export function ProductsPage(): JSX.Element {
         }
       />
       {confirming !== undefined && (
-        <Modal
+        <ConfirmModal
           visible
           header="Make fulfillment option public"
           closeAriaLabel="Close"
+          confirmLabel="Make public"
+          busy={busy}
+          onConfirm={() => makePublic(confirming)}
           onDismiss={() => setConfirming(undefined)}
-          footer={
-            <Box float="right">
-              <SpaceBetween direction="horizontal" size="xs">
-                <Button variant="link" onClick={() => setConfirming(undefined)}>
-                  Cancel
-                </Button>
-                <Button variant="primary" loading={busy} onClick={() => makePublic(confirming)}>
-                  Make public
-                </Button>
-              </SpaceBetween>
-            </Box>
-          }
         >
           Every buyer will find {confirming.productTitle} {confirming.version} (
           {confirming.packageGroupName}) in the catalog. This cannot be undone.
-        </Modal>
+        </ConfirmModal>
       )}
     </>
   );
