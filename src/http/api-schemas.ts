@@ -163,6 +163,12 @@ export const LogLineSchema = Type.Object({
   text: Type.String(),
 });
 
+/** Where a page of output lines starts and how long it is: `?after=SEQ&limit=N`. */
+export const LogPageQuerySchema = Type.Object({
+  after: Type.Integer({ minimum: 0, default: 0, description: 'Return lines after this seq' }),
+  limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
+});
+
 export const LogPageSchema = Type.Object(
   {
     lines: Type.Array(LogLineSchema),

@@ -6,11 +6,10 @@ import {
   postgresHarness,
   sqliteHarness,
   type HarnessFactory,
+  at,
+  MINE,
+  OTHER,
 } from './store-harnesses.js';
-
-const MINE = '100000000001';
-const OTHER = '100000000002';
-const at = (s: number) => new Date(Date.UTC(2025, 0, 1) + s * 1000).toISOString();
 
 function build(
   id: string,

@@ -11,11 +11,11 @@ import {
   sqliteHarness,
   type HarnessFactory,
   type StoreHarness,
+  at,
 } from './store-harnesses.js';
 
 const SELLER = '100000000001';
 const BUYER = '100000000002';
-const at = (s: number) => new Date(Date.UTC(2025, 0, 1) + s * 1000).toISOString();
 
 function submission(id: string, overrides: Partial<LoadFormSubmission> = {}): LoadFormSubmission {
   return {

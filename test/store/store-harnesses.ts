@@ -122,3 +122,10 @@ export function freshStoreEachTest(
     },
   };
 }
+
+/** Two accounts' ids for repository contracts: the caller's and someone else's. */
+export const MINE = '100000000001';
+export const OTHER = '100000000002';
+
+/** A fixed instant `s` seconds into 2025, as the store keeps timestamps. */
+export const at = (s: number): string => new Date(Date.UTC(2025, 0, 1) + s * 1000).toISOString();

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 
 import { isFinalState } from '../../domain/package-groups/group-state.js';
 import type { AppServices } from '../app-services.js';
-import { BuildSchema, LogPageSchema } from '../api-schemas.js';
+import { BuildSchema, LogPageQuerySchema, LogPageSchema } from '../api-schemas.js';
 import { caller } from '../auth.js';
 import { ScanReportQuery, sendScanReport } from '../scan-report-reply.js';
 import type { TypedApp } from '../typed-app.js';
@@ -34,14 +34,7 @@ export function buildsRoutes(app: TypedApp, services: AppServices): void {
         tags: ['builds'],
         summary: 'Installer output, line by line with timestamps; readable while the build runs',
         params,
-        querystring: Type.Object({
-          after: Type.Integer({
-            minimum: 0,
-            default: 0,
-            description: 'Return lines after this seq',
-          }),
-          limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
-        }),
+        querystring: LogPageQuerySchema,
         response: { 200: LogPageSchema },
       },
     },

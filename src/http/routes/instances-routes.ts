@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Instance } from '../../domain/instances/instance.js';
 import { INSTANCE_STATES } from '../../domain/instances/instance.js';
 import type { AppServices } from '../app-services.js';
-import { LogLineSchema } from '../api-schemas.js';
+import { LogLineSchema, LogPageQuerySchema } from '../api-schemas.js';
 import { caller } from '../auth.js';
 import type { TypedApp } from '../typed-app.js';
 
@@ -115,14 +115,7 @@ export function instancesRoutes(app: TypedApp, services: AppServices): void {
         tags: ['instances'],
         summary: 'Console output (stdout, stderr and Goldsmith’s own lines) with timestamps',
         params,
-        querystring: Type.Object({
-          after: Type.Integer({
-            minimum: 0,
-            default: 0,
-            description: 'Return lines after this seq',
-          }),
-          limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
-        }),
+        querystring: LogPageQuerySchema,
         response: { 200: ConsolePageSchema },
       },
     },
