@@ -19,6 +19,8 @@ import { serverCommand } from './commands/server-command.js';
 import { scanCommand } from './commands/scan-command.js';
 import { vulndbCommand } from './commands/vulndb-command.js';
 import { webhookCommand } from './commands/webhook-command.js';
+import { workerCommand } from './commands/worker-command.js';
+import { keysCommand } from './commands/keys-command.js';
 
 const program = new Command('goldsmith')
   .description('Goldsmith: private image build service')
@@ -26,6 +28,8 @@ const program = new Command('goldsmith')
   .showHelpAfterError();
 
 serverCommand(program);
+workerCommand(program);
+keysCommand(program);
 loginCommand(program);
 accountCommand(program);
 accessKeyCommand(program);

@@ -3,6 +3,10 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 import type { S3Connection } from '../blobs/s3-blob-store.js';
+import {
+  DEFAULT_WORKER_CAPABILITIES,
+  type WorkerCapabilities,
+} from '../domain/jobs/job-requirements.js';
 import type { SandboxLimits } from '../sandbox/sandbox.js';
 
 /** Everything a Goldsmith server process is configured with; frozen once built. */
@@ -19,8 +23,16 @@ export interface GoldsmithConfig {
   readonly baseCacheDir: string;
   readonly sandboxDir: string;
   readonly stagingDir: string;
+  /** The secret key files (access keys, webhook secrets, log links); one shared directory per cluster. */
+  readonly keysDir: string;
   /** Concurrent OS builds in this process; 0 runs no workers. */
   readonly workers: number;
+  /** What this process's build workers can run; they claim only jobs that fit. */
+  readonly capabilities: WorkerCapabilities;
+  /** How long a stopping worker lets running builds finish before it hands them back to the queue. */
+  readonly drainTimeoutMs: number;
+  /** How often a process with workers refreshes its row of the workers registry. */
+  readonly workerRefreshMs: number;
   readonly maxPackageBytes: number;
   /** Largest size an imported gold image's extracted files may reach (uploads obey maxPackageBytes). */
   readonly maxGoldImageBytes: number;
@@ -44,8 +56,12 @@ export interface GoldsmithConfig {
   readonly webhookTimeoutMs: number;
   /** Let webhooks reach loopback and private addresses; off, so accounts cannot probe the internal network. */
   readonly webhookAllowPrivateAddresses: boolean;
+  /** Believe the load balancer's `X-Forwarded-For/Proto/Host`: links and the Secure cookie follow HTTPS there. */
+  readonly trustProxy: boolean;
   /** Private image builds one account may have InProgress at once. */
   readonly privateBuildLimit: number;
+  /** Build jobs (seller and buyer) one account may have queued or running at once. */
+  readonly accountQueueLimit: number;
   /** Pending, running and stopping instances one account may have at once. */
   readonly instanceLimit: number;
   /** Limits of one instance's sandbox: generous, since an instance runs for long. */
@@ -54,6 +70,8 @@ export interface GoldsmithConfig {
   readonly instanceStopGraceMs: number;
   /** How long the links to a private build's stdout and stderr stay valid. */
   readonly logLinkTtlSeconds: number;
+  /** How long a link to a downloadable image export stays valid (SigV4 allows at most 7 days). */
+  readonly exportLinkTtlSeconds: number;
   /** Days besides weekends that do not count as business days, `YYYY-MM-DD`. */
   readonly holidays: readonly string[];
   readonly debianMirror: string | undefined;
@@ -84,7 +102,10 @@ export const DEFAULT_INSTANCE_LIMITS: SandboxLimits = {
 };
 
 /** Settings a caller may give; the rest derive from the data directory or defaults. */
-export type ConfigInput = Partial<Omit<GoldsmithConfig, 'limits' | 'instanceLimits'>> & {
+export type ConfigInput = Partial<
+  Omit<GoldsmithConfig, 'limits' | 'instanceLimits' | 'capabilities'>
+> & {
+  readonly capabilities?: Partial<WorkerCapabilities>;
   readonly limits?: Partial<SandboxLimits>;
   readonly instanceLimits?: Partial<SandboxLimits>;
 };
@@ -104,7 +125,11 @@ export function buildConfig(input: ConfigInput = {}): GoldsmithConfig {
     baseCacheDir: input.baseCacheDir ?? path.join(dataDir, 'bases'),
     sandboxDir: input.sandboxDir ?? path.join(dataDir, 'sandboxes'),
     stagingDir: input.stagingDir ?? path.join(dataDir, 'staging'),
+    keysDir: path.resolve(input.keysDir ?? path.join(dataDir, 'keys')),
     workers: input.workers ?? availableParallelism(),
+    capabilities: Object.freeze({ ...DEFAULT_WORKER_CAPABILITIES, ...input.capabilities }),
+    drainTimeoutMs: input.drainTimeoutMs ?? 600_000,
+    workerRefreshMs: input.workerRefreshMs ?? 5_000,
     maxPackageBytes: input.maxPackageBytes ?? 2 * 1024 ** 3,
     maxGoldImageBytes: input.maxGoldImageBytes ?? 20 * 1024 ** 3,
     limits: Object.freeze({ ...DEFAULT_LIMITS, ...input.limits }),
@@ -119,11 +144,14 @@ export function buildConfig(input: ConfigInput = {}): GoldsmithConfig {
     webhookRetryDelayMs: input.webhookRetryDelayMs ?? 120_000,
     webhookTimeoutMs: input.webhookTimeoutMs ?? 10_000,
     webhookAllowPrivateAddresses: input.webhookAllowPrivateAddresses ?? false,
+    trustProxy: input.trustProxy ?? false,
     privateBuildLimit: input.privateBuildLimit ?? 5,
+    accountQueueLimit: input.accountQueueLimit ?? 100,
     instanceLimit: input.instanceLimit ?? 3,
     instanceLimits: Object.freeze({ ...DEFAULT_INSTANCE_LIMITS, ...input.instanceLimits }),
     instanceStopGraceMs: input.instanceStopGraceMs ?? 15_000,
     logLinkTtlSeconds: input.logLinkTtlSeconds ?? 3600,
+    exportLinkTtlSeconds: input.exportLinkTtlSeconds ?? 3600,
     holidays: Object.freeze([...(input.holidays ?? [])]),
     debianMirror: input.debianMirror,
     debianSecurityMirror: input.debianSecurityMirror,

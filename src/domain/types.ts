@@ -1,3 +1,5 @@
+import type { JobRequirements } from './jobs/job-requirements.js';
+
 /** Roles an account can hold; one account may hold several. */
 export const ROLES = ['seller', 'buyer', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
@@ -12,6 +14,8 @@ export const BUILD_STATES = [
   'Successful',
   'IssuesFound',
   'Investigating',
+  // The seller cancelled the build before it finished.
+  'Cancelled',
 ] as const;
 export type BuildState = (typeof BUILD_STATES)[number];
 
@@ -179,4 +183,6 @@ export interface Job {
   readonly lastError: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** What the job needs of the worker that runs it. */
+  readonly requirements: JobRequirements;
 }

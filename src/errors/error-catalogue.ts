@@ -175,6 +175,18 @@ export const ERROR_CATALOGUE = {
     title: 'The package group still has builds in progress',
     solution: 'Wait until every OS build has finished, then try again.',
   },
+  ACCOUNT_QUEUE_FULL: {
+    status: 429,
+    title: 'The account has as many builds queued or running as it may',
+    solution:
+      'Wait until some of your builds have finished, or cancel ones you no longer need with `goldsmith package-group cancel ID`, then try again. Operators set the limit with `--account-queue-limit`.',
+  },
+  NOTHING_TO_CANCEL: {
+    status: 409,
+    title: 'The package group has no unfinished build left to cancel',
+    solution:
+      'Nothing to do: every build of the group has already finished or been cancelled. Check with `goldsmith package-group show ID`.',
+  },
   BUILD_NOT_INVESTIGATING: {
     status: 409,
     title: 'The build is not in the Investigating state',

@@ -19,7 +19,9 @@ import type { WebhookNotifier } from '../domain/webhooks/webhook-notifier.js';
 import type { WebhookSecretService } from '../domain/webhooks/webhook-secrets.js';
 import type { VulnerabilityDatabaseService } from '../domain/advisories/vulnerability-database-service.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { WorkerRegistry } from '../domain/workers/worker-registry.js';
 import type { GoldsmithMetrics } from '../observability/goldsmith-metrics.js';
+import type { ConsoleSessionRepository, CoordinationRepository } from '../store/store.js';
 
 /** The domain services the HTTP API is a thin edge over. */
 export interface AppServices {
@@ -43,6 +45,12 @@ export interface AppServices {
   /** Call `webhooks.notify` on every status change that has a webhook. */
   readonly webhooks: WebhookNotifier;
   readonly webhookSecrets: WebhookSecretService;
+  /** The cluster's live build workers. */
+  readonly workers: WorkerRegistry;
+  /** Where console sessions live, so every API server on the database shares them. */
+  readonly consoleSessions: ConsoleSessionRepository;
+  /** What API servers agree on through the database, such as the SigV4 signatures already seen. */
+  readonly coordination: CoordinationRepository;
   readonly events: EventBus;
   readonly clock: Clock;
   readonly metrics: GoldsmithMetrics;

@@ -1,5 +1,5 @@
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 
 import type { AppServices } from './app-services.js';
 import {
@@ -27,6 +27,7 @@ import {
   AWS_SIGNING_NAME,
   type AwsOperationRegistry,
 } from './aws/aws-json-protocol.js';
+import { ReplayCache } from './aws/replay-cache.js';
 import { SigV4Verifier } from './aws/sigv4-verifier.js';
 import { accessKeysRoutes } from './routes/access-keys-routes.js';
 import { accountsRoutes } from './routes/accounts-routes.js';
@@ -43,23 +44,28 @@ import { privateBuildsRoutes } from './routes/private-builds-routes.js';
 import { productsRoutes } from './routes/products-routes.js';
 import { reviewRoutes } from './routes/review-routes.js';
 import { webhooksRoutes } from './routes/webhooks-routes.js';
+import { workersRoutes } from './routes/workers-routes.js';
 import { vulnerabilityDatabaseRoutes } from './routes/vulnerability-database-routes.js';
 import type { TypedApp } from './typed-app.js';
 
 export interface AppOptions {
-  readonly logger?: FastifyServerOptions['logger'];
+  /** The process's logger; the app logs nothing without one. */
+  readonly logger?: FastifyBaseLogger;
   readonly version: string;
   /** Operations of the AWS JSON protocol on `POST /` (StartBuild, DescribeBuilds). */
   readonly awsOperations?: AwsOperationRegistry;
   /** The built web console (`npm run build:web`); defaults to this checkout's dist/console. */
   readonly consoleDir?: string;
+  /** Believe `X-Forwarded-*` headers: the server sits behind a load balancer that sets them. */
+  readonly trustProxy?: boolean;
 }
 
 /** Builds the HTTP API; never listens, so tests can `inject` requests. */
 export async function buildApp(services: AppServices, options: AppOptions): Promise<TypedApp> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
     bodyLimit: 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }) as unknown as TypedApp;
 
@@ -94,7 +100,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   }
 
   registerErrorHandling(app);
-  const consoleSessions = new ConsoleSessionStore(services.clock);
+  const consoleSessions = new ConsoleSessionStore(services.consoleSessions, services.clock);
   registerAuthentication(app, services.accounts, consoleSessions);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -117,6 +123,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
       service: AWS_SIGNING_NAME,
       secrets: (id) => services.accessKeys.secretOf(id),
       clock: services.clock,
+      replays: new ReplayCache(services.coordination),
     }),
     account: (id) => services.accounts.get(id),
     keyUsed: (id) => services.accessKeys.markUsed(id),
@@ -136,5 +143,6 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   privateBuildsRoutes(app, services);
   webhooksRoutes(app, services);
   vulnerabilityDatabaseRoutes(app, services);
+  workersRoutes(app, services);
   return app;
 }

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 import type { BuildPhase } from '../domain/types.js';
+import type { WorkerState } from '../domain/workers/worker-record.js';
 import type { QueueStat } from '../store/store.js';
 
 /** Where the numbers read at each scrape come from. */
@@ -11,6 +12,8 @@ export interface MetricSources {
   /** Build workers of this process (0 for an API-only server), and how many run a job now. */
   readonly workers: number;
   readonly busyWorkers: () => number;
+  /** Live build worker processes of the cluster by state, from the workers registry. */
+  readonly clusterWorkers?: () => Promise<Record<WorkerState, number>>;
 }
 
 /** Seconds, from a few milliseconds (an API call) to an hour (a large installer). */
@@ -79,6 +82,19 @@ export class GoldsmithMetrics {
         for (const stat of stats) this.set({ kind: stat.kind, state: stat.state }, stat.count);
       },
     });
+    const clusterWorkers = sources.clusterWorkers;
+    if (clusterWorkers !== undefined) {
+      new Gauge({
+        name: 'goldsmith_cluster_workers',
+        help: 'Build worker processes of the cluster by state (idle, busy or draining), from the workers registry',
+        labelNames: ['state'],
+        registers,
+        async collect() {
+          const counts = await clusterWorkers();
+          for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+        },
+      });
+    }
     new Gauge({
       name: 'goldsmith_queue_oldest_job_age_seconds',
       help: 'Age of the oldest job of each kind and state, cluster-wide',

@@ -3,7 +3,7 @@ import { findOsVersion } from '../domain/catalog/os-catalog.js';
 import type { Clock } from '../domain/clock.js';
 import type { Job } from '../domain/types.js';
 import type { EventBus } from '../events/event-bus.js';
-import type { Store } from '../store/store.js';
+import type { BuildUpdate, Store } from '../store/store.js';
 import { BuildLogWriter } from './build-log-writer.js';
 import type { OsBuildRunner } from './os-build-runner.js';
 import type { PrivateBuildRunner } from './private-build-runner.js';
@@ -13,6 +13,23 @@ function payloadString(job: Job, key: string): string {
   const value = job.payload[key];
   if (typeof value !== 'string') throw new Error(`job ${job.id} has no ${key}`);
   return value;
+}
+
+/** Applies `change` to a build and tells subscribers its new state. */
+async function updateBuild(
+  store: Store,
+  events: EventBus,
+  buildId: string,
+  change: BuildUpdate,
+): Promise<void> {
+  const updated = await store.builds.update(buildId, change);
+  events.publish({
+    type: 'build.updated',
+    accountId: updated.accountId,
+    buildId,
+    packageGroupId: updated.packageGroupId,
+    state: updated.state,
+  });
 }
 
 /** Runs OS builds; a build that fails on our side is retried, then goes to Investigating. */
@@ -33,17 +50,20 @@ export function osBuildJobHandler(
           : 'the build failed on Goldsmith’s side; operators are investigating',
       );
       await log.flush();
-      const updated = await store.builds.update(buildId, {
+      await updateBuild(store, events, buildId, {
         state: willRetry ? 'Building' : 'Investigating',
         internalError: describe(error),
         finishedAt: willRetry ? null : clock.now().toISOString(),
       });
-      events.publish({
-        type: 'build.updated',
-        accountId: updated.accountId,
-        buildId,
-        packageGroupId: updated.packageGroupId,
-        state: updated.state,
+    },
+    // The seller cancelled the build; the runner may have moved it on before it heard.
+    async cancelled(job) {
+      const buildId = payloadString(job, 'buildId');
+      const current = await store.builds.get(null, buildId);
+      if (current === undefined) return;
+      await updateBuild(store, events, buildId, {
+        state: 'Cancelled',
+        finishedAt: current.finishedAt ?? clock.now().toISOString(),
       });
     },
   };

@@ -3,6 +3,10 @@ import { hostname } from 'node:os';
 import type { Clock } from '../domain/clock.js';
 import { isoAfter } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
+import {
+  DEFAULT_WORKER_CAPABILITIES,
+  type WorkerCapabilities,
+} from '../domain/jobs/job-requirements.js';
 import type { Job } from '../domain/types.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Store } from '../store/store.js';
@@ -12,6 +16,11 @@ export interface JobHandler {
   run(job: Job, signal: AbortSignal): Promise<void>;
   /** Records a failed attempt: the job runs again when `willRetry`, else it is given up. */
   failed(job: Job, error: unknown, willRetry: boolean): Promise<void>;
+  /**
+   * Records that the job was cancelled while this pool ran it, once `run` has
+   * returned or thrown: what `run` wrote after the cancel is set right here.
+   */
+  cancelled?(job: Job): Promise<void>;
 }
 
 /** The part of a logger the pool uses (pino's signature). */
@@ -34,12 +43,26 @@ export interface WorkerPoolOptions {
   readonly pollMs?: number;
   /** Told how each attempt this pool ran ended (metrics). */
   readonly onAttemptEnd?: (kind: string, outcome: AttemptOutcome) => void;
+  /** What this process can run; it claims only jobs whose requirements fit. */
+  readonly capabilities?: WorkerCapabilities;
 }
 
-/** How a job attempt ended: done, retried later, given up, handed back at shutdown, or lost. */
-export type AttemptOutcome = 'done' | 'retried' | 'failed' | 'released' | 'lease-lost';
+/**
+ * How a job attempt ended: done, retried later, given up, handed back at
+ * shutdown, lost to another owner, or cancelled while it ran.
+ */
+export type AttemptOutcome =
+  'done' | 'retried' | 'failed' | 'released' | 'lease-lost' | 'cancelled';
 
 class LeaseLostError extends Error {}
+
+/** The reason a handler's signal aborts with when its job was cancelled. */
+export class CancelledError extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId} was cancelled`);
+    this.name = 'CancelledError';
+  }
+}
 
 /**
  * Workers that take jobs from the durable queue, keep their leases alive while
@@ -54,6 +77,7 @@ export class WorkerPool {
   private readonly idleWorkers = new Set<() => void>();
   private unsubscribe: (() => void) | undefined;
   private running = 0;
+  private draining = false;
 
   constructor(private readonly options: WorkerPoolOptions) {}
 
@@ -79,15 +103,38 @@ export class WorkerPool {
     await Promise.all(this.loops);
   }
 
+  /**
+   * Stops claiming jobs and lets the running ones finish for up to `timeoutMs`; then stops,
+   * handing whatever still runs back to the queue.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.draining = true;
+    this.wakeAll();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.loops),
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    await this.stop();
+  }
+
   private async loop(): Promise<void> {
     const { store, clock, leaseMs, logger } = this.options;
     const kinds = Object.keys(this.options.handlers);
+    const capabilities = this.options.capabilities ?? DEFAULT_WORKER_CAPABILITIES;
     const stop = this.stopController.signal;
-    while (!stop.aborted) {
+    while (!stop.aborted && !this.draining) {
       let job: Job | undefined;
       try {
         const now = clock.now();
-        job = await store.jobs.claim(kinds, this.owner, now.toISOString(), isoAfter(now, leaseMs));
+        job = await store.jobs.claim(
+          kinds,
+          this.owner,
+          now.toISOString(),
+          isoAfter(now, leaseMs),
+          capabilities,
+        );
       } catch (error) {
         logger.error({ err: error }, 'cannot claim a job');
       }
@@ -142,8 +189,10 @@ export class WorkerPool {
       () => {
         store.jobs
           .heartbeat(job.id, this.owner, isoAfter(clock.now(), leaseMs))
-          .then((held) => {
-            if (!held) controller.abort(new LeaseLostError(`lease of job ${job.id} lost`));
+          .then((result) => {
+            if (result === 'lost')
+              controller.abort(new LeaseLostError(`lease of job ${job.id} lost`));
+            else if (result === 'cancelled') controller.abort(new CancelledError(job.id));
           })
           .catch((error: unknown) => logger.error({ ...log, err: error }, 'heartbeat failed'));
       },
@@ -154,14 +203,24 @@ export class WorkerPool {
     let outcome: AttemptOutcome | undefined;
     try {
       await handler.run(job, controller.signal);
-      await store.jobs.complete(job.id, this.owner, 'done', clock.now().toISOString());
-      logger.info(log, 'job done');
-      outcome = 'done';
+      if (await store.jobs.complete(job.id, this.owner, 'done', clock.now().toISOString())) {
+        logger.info(log, 'job done');
+        outcome = 'done';
+      } else if (await this.isCancelled(job)) {
+        // Cancelled after the handler's last look at its signal: cancelling wins.
+        outcome = await this.cancelled(job, handler);
+      } else {
+        logger.error(log, 'job finished but its lease was lost; another worker owns it now');
+        outcome = 'lease-lost';
+      }
     } catch (error) {
       const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
       if (reason instanceof LeaseLostError) {
         logger.error({ ...log, err: reason }, 'job lease lost; another worker owns it now');
         outcome = 'lease-lost';
+      } else if (reason instanceof CancelledError || (await this.isCancelled(job))) {
+        // Cancelled jobs are never retried, even when the handler failed before it heard.
+        outcome = await this.cancelled(job, handler);
       } else if (this.stopController.signal.aborted) {
         // Shutting down: the job runs again, from the start, on the next start.
         await store.jobs.release(job.id, this.owner, clock.now().toISOString(), 'worker stopped');
@@ -189,6 +248,26 @@ export class WorkerPool {
       if (outcome !== undefined) this.options.onAttemptEnd?.(job.kind, outcome);
       this.stopController.signal.removeEventListener('abort', onStop);
     }
+  }
+
+  /** Whether the job was cancelled; false when the queue cannot say, so the job is retried. */
+  private async isCancelled(job: Job): Promise<boolean> {
+    try {
+      return (await this.options.store.jobs.get(job.id))?.state === 'cancelled';
+    } catch (error) {
+      this.options.logger.error({ jobId: job.id, err: error }, 'cannot read the job');
+      return false;
+    }
+  }
+
+  /** Lets the handler record the cancellation; the queue already holds the job as cancelled. */
+  private async cancelled(job: Job, handler: JobHandler): Promise<'cancelled'> {
+    const { logger } = this.options;
+    logger.info({ jobId: job.id, kind: job.kind }, 'job cancelled');
+    await handler
+      .cancelled?.(job)
+      .catch((e: unknown) => logger.error({ jobId: job.id, err: e }, 'recording cancellation'));
+    return 'cancelled';
   }
 
   private async giveUp(job: Job, handler: JobHandler, error: unknown): Promise<void> {

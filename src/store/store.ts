@@ -37,6 +37,9 @@ import type {
   WebhookDeliveryUpdate,
 } from '../domain/webhooks/webhook-records.js';
 import type { Instance, InstanceUpdate } from '../domain/instances/instance.js';
+import type { JobRequirements, WorkerCapabilities } from '../domain/jobs/job-requirements.js';
+import type { WorkerRecord, WorkerStatus } from '../domain/workers/worker-record.js';
+import type { ImageExport, ImageExportFormat } from '../domain/images/image-export.js';
 
 /**
  * The one seam between the domain and a database. Implementations: SQLite
@@ -52,6 +55,7 @@ export interface Store {
   readonly builds: BuildRepository;
   readonly logs: LogRepository;
   readonly images: ImageRepository;
+  readonly imageExports: ImageExportRepository;
   readonly baseImages: BaseImageRepository;
   readonly jobs: JobQueue;
   readonly leases: LeaseRepository;
@@ -64,6 +68,9 @@ export interface Store {
   readonly privateBuilds: PrivateBuildRepository;
   readonly webhooks: WebhookRepository;
   readonly instances: InstanceRepository;
+  readonly workers: WorkerRepository;
+  readonly consoleSessions: ConsoleSessionRepository;
+  readonly coordination: CoordinationRepository;
   /** Runs `work` in one transaction; the store it receives is bound to it. */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -160,6 +167,13 @@ export interface ImageRepository {
   listByKind(accountId: string | null, kind: ImageKind): Promise<Image[]>;
 }
 
+/** Downloadable image exports kept in the blob store, one per image and format. */
+export interface ImageExportRepository {
+  get(imageId: string, format: ImageExportFormat): Promise<ImageExport | undefined>;
+  /** Records the export of an image in a format, replacing an earlier one (whose blob was lost). */
+  save(record: ImageExport): Promise<void>;
+}
+
 export interface BaseImageRepository {
   insert(base: BaseImage): Promise<void>;
   /** The newest base image of an OS version. */
@@ -175,23 +189,40 @@ export interface NewJob {
   readonly maxAttempts: number;
   readonly runAfter: string;
   readonly createdAt: string;
+  /** What the job needs of its worker; `{}` runs on any. */
+  readonly requirements: JobRequirements;
 }
+
+/** What a heartbeat found: the owner still holds the job, lost it, or the job was cancelled. */
+export type HeartbeatResult = 'held' | 'lost' | 'cancelled';
 
 /** A durable queue with leases: a job whose worker died is claimed again once its lease ends. */
 export interface JobQueue {
   enqueue(job: NewJob): Promise<void>;
   /**
-   * Claims the oldest runnable job of the given kinds: queued, or running with
-   * an expired lease. Increments attempts. At most one owner holds a job.
+   * Claims a runnable job of the given kinds (queued, or running with an
+   * expired lease) whose requirements all fall in `capabilities`. Fair share:
+   * the job of the account with the fewest jobs of these kinds running now,
+   * then the oldest. Increments attempts. At most one owner holds a job.
    */
   claim(
     kinds: readonly string[],
     owner: string,
     now: string,
     leaseUntil: string,
+    capabilities: WorkerCapabilities,
   ): Promise<Job | undefined>;
-  /** Extends the lease; false when the owner no longer holds the job. */
-  heartbeat(id: string, owner: string, leaseUntil: string): Promise<boolean>;
+  /** Extends the lease while the owner holds the job; says why not otherwise. */
+  heartbeat(id: string, owner: string, leaseUntil: string): Promise<HeartbeatResult>;
+  /**
+   * Ends a queued or running job as `cancelled`; it is never claimed again and
+   * its worker learns at its next heartbeat. False when the job had already ended.
+   */
+  cancel(id: string, now: string): Promise<boolean>;
+  /** How many of the account's jobs of these kinds are queued or running. */
+  countActive(accountId: string, kinds: readonly string[]): Promise<number>;
+  /** The account's queued and running jobs of these kinds, oldest first. */
+  listActive(accountId: string, kinds: readonly string[]): Promise<Job[]>;
   /** Ends a job held by `owner`; false when it no longer holds it. */
   complete(
     id: string,
@@ -401,4 +432,53 @@ export interface InstanceRepository {
   /** Every account's instances that a process still hosts (`host` set), oldest first. */
   listHosted(): Promise<Instance[]>;
   update(id: string, update: InstanceUpdate): Promise<Instance>;
+}
+
+/** The registry of processes running build workers, for operators and metrics. */
+export interface WorkerRepository {
+  /** Adds a worker's row, or replaces the row of the same id. */
+  register(worker: WorkerRecord): Promise<void>;
+  /** Refreshes a worker's row; false when it is gone (e.g. pruned as silent), so it registers again. */
+  refresh(id: string, status: WorkerStatus): Promise<boolean>;
+  remove(id: string): Promise<void>;
+  /** Workers seen at or after `seenSince`, by id. */
+  listSeenSince(seenSince: string): Promise<WorkerRecord[]>;
+  /** Deletes the rows of workers last seen before `seenBefore`; returns how many. */
+  deleteSeenBefore(seenBefore: string): Promise<number>;
+}
+
+/** A web console session as stored: keyed by the hash of its cookie value, never the value. */
+export interface StoredConsoleSession {
+  readonly idHash: string;
+  /** The API token, sealed with a key derived from the cookie value (JSON `SealedSecret`). */
+  readonly sealedApiToken: string;
+  readonly csrfToken: string;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+}
+
+/** Console sessions shared by every API server on the database. */
+export interface ConsoleSessionRepository {
+  insert(session: StoredConsoleSession): Promise<void>;
+  get(idHash: string): Promise<StoredConsoleSession | undefined>;
+  touch(idHash: string, lastSeenAt: string): Promise<void>;
+  delete(idHash: string): Promise<void>;
+  /** Deletes sessions last seen before `lastSeenBefore` or created before `createdBefore`. */
+  deleteExpired(lastSeenBefore: string, createdBefore: string): Promise<number>;
+}
+
+/** What API servers sharing one database agree on through it, so no process acts alone. */
+export interface CoordinationRepository {
+  /**
+   * Records a SigV4 signature as accepted until `expiresAt`; false when it is already recorded
+   * and not expired at `now` (a replay), on any server. Atomic across processes.
+   */
+  claimSignature(signature: string, expiresAt: string, now: string): Promise<boolean>;
+  /** Deletes signatures expired before `now`; returns how many. */
+  deleteExpiredSignatures(now: string): Promise<number>;
+  /**
+   * Claims the marker `name` for good; true for the one caller, in any process, that inserts it.
+   * In a transaction, a concurrent claimer waits for it and wins only if it rolls back.
+   */
+  claimOnce(name: string, at: string): Promise<boolean>;
 }

@@ -158,7 +158,8 @@ describe('console seller Image Build pages (Chromium, real builds)', () => {
     );
     await page.locator('input[type="file"]').setInputFiles(installer);
     // The file's progress bar ends in its result, and the one uploaded file becomes the installer.
-    await page.getByText('Uploaded').waitFor();
+    // Exact, and in the page: the live region that announces it to screen readers says it too.
+    await page.locator('#root').getByText('Uploaded', { exact: true }).waitFor();
     await page
       .getByRole('button', { name: /Installer/ })
       .filter({ hasText: 'setup-console.sh' })

@@ -118,6 +118,30 @@ describe('console session routes', () => {
     expect(after.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
+  it('ignores X-Forwarded-Proto unless told to trust the proxy, then marks the cookie Secure', async () => {
+    const forwarded = (target: TypedApp) =>
+      target.inject({
+        method: 'POST',
+        url: '/v1/session',
+        headers: { 'x-forwarded-proto': 'https' },
+        payload: { token: seller.token },
+      });
+    const direct = sessionCookie((await forwarded(app)).headers['set-cookie']);
+    expect(direct.attributes).not.toContain('Secure');
+
+    const behindBalancer = await startHarness(
+      { workers: 0, trustProxy: true, dataDir: harness.dataDir },
+      operatorToken,
+    );
+    try {
+      const reply = await forwarded(behindBalancer.server.app);
+      expect(reply.statusCode).toBe(201);
+      expect(sessionCookie(reply.headers['set-cookie']).attributes).toContain('Secure');
+    } finally {
+      await behindBalancer.stop();
+    }
+  });
+
   it('describes the session routes in the OpenAPI document', async () => {
     const doc = (await app.inject({ url: '/openapi.json' })).json<{
       paths: Record<string, Record<string, unknown>>;

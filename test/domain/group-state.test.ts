@@ -14,6 +14,11 @@ describe('package group state', () => {
     [['Successful', 'IssuesFound'], 'IssuesFound'],
     [['IssuesFound', 'Investigating'], 'Investigating'],
     [['Investigating', 'Successful'], 'Investigating'],
+    [['Cancelled', 'Building'], 'Building'],
+    [['Cancelled', 'Successful'], 'Cancelled'],
+    [['Cancelled', 'IssuesFound'], 'IssuesFound'],
+    [['Cancelled', 'Investigating'], 'Investigating'],
+    [['Cancelled', 'Cancelled'], 'Cancelled'],
   ];
   it.each(cases)('%j → %s', (states, expected) => {
     expect(deriveGroupState(states.map((state) => ({ state })))).toBe(expected);

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ApiClient } from '../../src/cli/api-client.js';
-import { FsBlobStore } from '../../src/blobs/fs-blob-store.js';
 import type { Image } from '../../src/domain/types.js';
 import { readDiskImage } from '../../src/image/disk/disk-image-reader.js';
 import {
@@ -15,7 +14,7 @@ import {
   type TestAccount,
 } from '../support/goldsmith-harness.js';
 import { tempDir } from '../support/paths.js';
-import { writeSmallImage } from '../image/disk/disk-image-fixtures.js';
+import { storeSmallImage } from '../image/disk/stored-small-image.js';
 
 describe('image disk export over HTTP', () => {
   let harness: Harness;
@@ -29,10 +28,7 @@ describe('image disk export over HTTP', () => {
     owner = await harness.createAccount('Disk Owner', ['buyer']);
     other = await harness.createAccount('Someone Else', ['buyer']);
     work = tempDir('disk-http');
-    const blobs = new FsBlobStore(path.join(harness.dataDir, 'blobs'));
-    const written = await writeSmallImage(blobs, path.join(work, 'src'));
-    image = { ...written, accountId: owner.accountId };
-    await harness.server.store.images.insert(image);
+    image = await storeSmallImage(harness, owner.accountId, work);
   });
   afterAll(async () => {
     await harness?.stop();

@@ -1,16 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import type {
   FulfillmentOption,
   LoadFormSubmission,
   Product,
 } from '../../src/domain/publishing/publishing-types.js';
-import type { Store } from '../../src/store/store.js';
 import {
+  freshStoreEachTest,
   postgresHarness,
   sqliteHarness,
   type HarnessFactory,
-  type StoreHarness,
   at,
 } from './store-harnesses.js';
 
@@ -72,12 +71,10 @@ function option(id: string, versionId: string, groupId: string): FulfillmentOpti
 /** The publishing repositories' contract: every Store implementation must pass all of it. */
 function describePublishingContract(engine: string, createHarness: HarnessFactory): void {
   describe(`publishing repositories contract: ${engine}`, () => {
-    let harness: StoreHarness | undefined;
-    let store: Store;
+    const fresh = freshStoreEachTest(createHarness);
 
     beforeEach(async () => {
-      harness = await createHarness();
-      store = await harness.open();
+      const { store } = fresh;
       for (const id of [SELLER, BUYER]) {
         await store.accounts.insert({ id, name: id, roles: ['seller'], createdAt: at(0) });
       }
@@ -95,40 +92,35 @@ function describePublishingContract(engine: string, createHarness: HarnessFactor
       }
     });
 
-    afterEach(async () => {
-      await harness?.dispose();
-      harness = undefined;
-    });
-
     it('round-trips submissions, scoped per account, listed per account and by state', async () => {
       const first = submission('lfs-1', {
         conversation: [
           { at: at(0), accountId: SELLER, author: 'seller', kind: 'answer', text: 'hi' },
         ],
       });
-      await store.submissions.insert(first);
-      await store.submissions.insert(
+      await fresh.store.submissions.insert(first);
+      await fresh.store.submissions.insert(
         submission('lfs-2', { submittedAt: at(5), state: 'Rejected' }),
       );
 
-      expect(await store.submissions.get(SELLER, 'lfs-1')).toEqual(first);
-      expect(await store.submissions.get(BUYER, 'lfs-1')).toBeUndefined();
-      expect(await store.submissions.get(null, 'lfs-1')).toEqual(first);
-      expect((await store.submissions.listForAccount(SELLER)).map((s) => s.id)).toEqual([
+      expect(await fresh.store.submissions.get(SELLER, 'lfs-1')).toEqual(first);
+      expect(await fresh.store.submissions.get(BUYER, 'lfs-1')).toBeUndefined();
+      expect(await fresh.store.submissions.get(null, 'lfs-1')).toEqual(first);
+      expect((await fresh.store.submissions.listForAccount(SELLER)).map((s) => s.id)).toEqual([
         'lfs-2',
         'lfs-1',
       ]);
-      expect((await store.submissions.listByState(null)).map((s) => s.id)).toEqual([
+      expect((await fresh.store.submissions.listByState(null)).map((s) => s.id)).toEqual([
         'lfs-1',
         'lfs-2',
       ]);
-      expect((await store.submissions.listByState('Submitted')).map((s) => s.id)).toEqual([
+      expect((await fresh.store.submissions.listByState('Submitted')).map((s) => s.id)).toEqual([
         'lfs-1',
       ]);
     });
 
     it('updates a submission only while it is as the caller read it', async () => {
-      await store.submissions.insert(submission('lfs-1'));
+      await fresh.store.submissions.insert(submission('lfs-1'));
       const update = {
         state: 'UnderReview' as const,
         updatedAt: at(1),
@@ -137,13 +129,21 @@ function describePublishingContract(engine: string, createHarness: HarnessFactor
         fileName: 'fixed.xlsx',
       };
       expect(
-        await store.submissions.update('lfs-1', { state: 'Submitted', updatedAt: at(0) }, update),
+        await fresh.store.submissions.update(
+          'lfs-1',
+          { state: 'Submitted', updatedAt: at(0) },
+          update,
+        ),
       ).toBe(true);
       // The same expectation again is stale now.
       expect(
-        await store.submissions.update('lfs-1', { state: 'Submitted', updatedAt: at(0) }, update),
+        await fresh.store.submissions.update(
+          'lfs-1',
+          { state: 'Submitted', updatedAt: at(0) },
+          update,
+        ),
       ).toBe(false);
-      const stored = await store.submissions.get(null, 'lfs-1');
+      const stored = await fresh.store.submissions.get(null, 'lfs-1');
       expect(stored).toMatchObject({
         state: 'UnderReview',
         fileName: 'fixed.xlsx',
@@ -153,9 +153,11 @@ function describePublishingContract(engine: string, createHarness: HarnessFactor
     });
 
     it('keeps products, versions and options, unique per title, version and group', async () => {
-      await store.products.insertProduct(product('prod-1', 'Acme DB'));
-      await expect(store.products.insertProduct(product('prod-2', 'Acme DB'))).rejects.toThrow();
-      await store.products.insertVersion({
+      await fresh.store.products.insertProduct(product('prod-1', 'Acme DB'));
+      await expect(
+        fresh.store.products.insertProduct(product('prod-2', 'Acme DB')),
+      ).rejects.toThrow();
+      await fresh.store.products.insertVersion({
         id: 'ver-1',
         productId: 'prod-1',
         version: '1.0',
@@ -163,7 +165,7 @@ function describePublishingContract(engine: string, createHarness: HarnessFactor
         createdAt: at(0),
       });
       await expect(
-        store.products.insertVersion({
+        fresh.store.products.insertVersion({
           id: 'ver-2',
           productId: 'prod-1',
           version: '1.0',
@@ -171,35 +173,42 @@ function describePublishingContract(engine: string, createHarness: HarnessFactor
           createdAt: at(0),
         }),
       ).rejects.toThrow();
-      await store.products.insertOption(option('fo-1', 'ver-1', 'pg-1'));
-      await expect(store.products.insertOption(option('fo-2', 'ver-1', 'pg-1'))).rejects.toThrow();
-      await store.products.insertOption(option('fo-3', 'ver-1', 'pg-2'));
+      await fresh.store.products.insertOption(option('fo-1', 'ver-1', 'pg-1'));
+      await expect(
+        fresh.store.products.insertOption(option('fo-2', 'ver-1', 'pg-1')),
+      ).rejects.toThrow();
+      await fresh.store.products.insertOption(option('fo-3', 'ver-1', 'pg-2'));
 
-      expect(await store.products.findProductByTitle(SELLER, 'Acme DB')).toEqual(
+      expect(await fresh.store.products.findProductByTitle(SELLER, 'Acme DB')).toEqual(
         product('prod-1', 'Acme DB'),
       );
-      expect(await store.products.findProductByTitle(BUYER, 'Acme DB')).toBeUndefined();
-      expect((await store.products.listProducts(SELLER)).map((p) => p.id)).toEqual(['prod-1']);
-      expect(await store.products.listProducts(BUYER)).toEqual([]);
-      expect((await store.products.listVersions(['prod-1'])).map((v) => v.version)).toEqual([
+      expect(await fresh.store.products.findProductByTitle(BUYER, 'Acme DB')).toBeUndefined();
+      expect((await fresh.store.products.listProducts(SELLER)).map((p) => p.id)).toEqual([
+        'prod-1',
+      ]);
+      expect(await fresh.store.products.listProducts(BUYER)).toEqual([]);
+      expect((await fresh.store.products.listVersions(['prod-1'])).map((v) => v.version)).toEqual([
         '1.0',
       ]);
-      expect(await store.products.listOptions([])).toEqual([]);
-      expect((await store.products.listOptions(['prod-1'])).map((o) => o.id)).toEqual([
+      expect(await fresh.store.products.listOptions([])).toEqual([]);
+      expect((await fresh.store.products.listOptions(['prod-1'])).map((o) => o.id)).toEqual([
         'fo-1',
         'fo-3',
       ]);
-      expect(await store.products.getOption('fo-1')).toEqual(option('fo-1', 'ver-1', 'pg-1'));
+      expect(await fresh.store.products.getOption('fo-1')).toEqual(option('fo-1', 'ver-1', 'pg-1'));
 
-      expect(await store.products.makeOptionPublic('fo-1')).toBe(true);
-      expect(await store.products.makeOptionPublic('fo-missing')).toBe(false);
-      expect(await store.products.getOption('fo-1')).toMatchObject({
+      expect(await fresh.store.products.makeOptionPublic('fo-1')).toBe(true);
+      expect(await fresh.store.products.makeOptionPublic('fo-missing')).toBe(false);
+      expect(await fresh.store.products.getOption('fo-1')).toMatchObject({
         visibility: 'public',
         testAccountIds: [],
       });
 
-      await store.products.updateProduct({ ...product('prod-1', 'Acme DB 2'), updatedAt: at(9) });
-      expect(await store.products.getProduct('prod-1')).toMatchObject({
+      await fresh.store.products.updateProduct({
+        ...product('prod-1', 'Acme DB 2'),
+        updatedAt: at(9),
+      });
+      expect(await fresh.store.products.getProduct('prod-1')).toMatchObject({
         title: 'Acme DB 2',
         createdAt: at(0),
         updatedAt: at(9),
@@ -208,7 +217,7 @@ function describePublishingContract(engine: string, createHarness: HarnessFactor
 
     it('rolls back a product, its version and options together', async () => {
       await expect(
-        store.transaction(async (tx) => {
+        fresh.store.transaction(async (tx) => {
           await tx.products.insertProduct(product('prod-1', 'Acme DB'));
           await tx.products.insertVersion({
             id: 'ver-1',
@@ -221,13 +230,13 @@ function describePublishingContract(engine: string, createHarness: HarnessFactor
           await tx.products.insertOption(option('fo-2', 'ver-1', 'pg-1'));
         }),
       ).rejects.toThrow();
-      expect(await store.products.getProduct('prod-1')).toBeUndefined();
-      expect(await store.products.listVersions(['prod-1'])).toEqual([]);
-      expect(await store.products.getOption('fo-1')).toBeUndefined();
+      expect(await fresh.store.products.getProduct('prod-1')).toBeUndefined();
+      expect(await fresh.store.products.listVersions(['prod-1'])).toEqual([]);
+      expect(await fresh.store.products.getOption('fo-1')).toBeUndefined();
     });
 
     it('keeps one subscription per buyer and product', async () => {
-      await store.products.insertProduct(product('prod-1', 'Acme DB'));
+      await fresh.store.products.insertProduct(product('prod-1', 'Acme DB'));
       const first = {
         id: 'sub-1',
         buyerAccountId: BUYER,
@@ -235,14 +244,14 @@ function describePublishingContract(engine: string, createHarness: HarnessFactor
         eulaUrl: 'https://acme.test/eula',
         createdAt: at(1),
       };
-      expect(await store.subscriptions.insertIfAbsent(first)).toEqual(first);
+      expect(await fresh.store.subscriptions.insertIfAbsent(first)).toEqual(first);
       expect(
-        await store.subscriptions.insertIfAbsent({ ...first, id: 'sub-2', createdAt: at(2) }),
+        await fresh.store.subscriptions.insertIfAbsent({ ...first, id: 'sub-2', createdAt: at(2) }),
       ).toEqual(first);
-      expect(await store.subscriptions.get(BUYER, 'prod-1')).toEqual(first);
-      expect(await store.subscriptions.get(SELLER, 'prod-1')).toBeUndefined();
-      expect(await store.subscriptions.list(BUYER)).toEqual([first]);
-      expect(await store.subscriptions.list(SELLER)).toEqual([]);
+      expect(await fresh.store.subscriptions.get(BUYER, 'prod-1')).toEqual(first);
+      expect(await fresh.store.subscriptions.get(SELLER, 'prod-1')).toBeUndefined();
+      expect(await fresh.store.subscriptions.list(BUYER)).toEqual([first]);
+      expect(await fresh.store.subscriptions.list(SELLER)).toEqual([]);
     });
   });
 }

@@ -14,16 +14,17 @@ import type {
 } from '../../src/domain/types.js';
 import { openStore } from '../../src/store/open-store.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
-import type { NewJob, Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { tempDir } from '../support/paths.js';
 import {
   dropSchema,
+  freshStoreEachTest,
+  osBuildJob,
   POSTGRES_URL,
   postgresHarness,
   randomSchema,
   sqliteHarness,
   type HarnessFactory,
-  type StoreHarness,
 } from './store-harnesses.js';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -119,20 +120,6 @@ function image(accountId: string, id: string, overrides: Partial<Image> = {}) {
   return value;
 }
 
-function job(id: string, overrides: Partial<NewJob> = {}) {
-  const value: NewJob = {
-    id,
-    kind: 'os-build',
-    payload: { buildId: `b-${id}` },
-    accountId: ACCOUNT_A,
-    maxAttempts: 3,
-    runAfter: at(0),
-    createdAt: at(0),
-    ...overrides,
-  };
-  return value;
-}
-
 /** Inserts accounts A and B, a group of A and a build of it: what logs and builds hang off. */
 async function seedGroupAndBuild(store: Store): Promise<{ group: PackageGroup; build: OsBuild }> {
   await store.accounts.insert(account(ACCOUNT_A));
@@ -147,42 +134,25 @@ async function seedGroupAndBuild(store: Store): Promise<{ group: PackageGroup; b
 /** The Store contract: every implementation must pass all of it. */
 function describeStoreContract(engine: string, createHarness: HarnessFactory): void {
   describe(`Store contract: ${engine}`, () => {
-    let harness: StoreHarness | undefined;
-    let store: Store;
-
-    beforeEach(async () => {
-      harness = await createHarness();
-      store = await harness.open();
-    });
-
-    afterEach(async () => {
-      await harness?.dispose();
-      harness = undefined;
-    });
-
-    /** A second store on the same database when the engine runs them in parallel. */
-    async function peerStore(): Promise<Store> {
-      if (harness === undefined) throw new Error('no harness');
-      return harness.parallel ? harness.open() : store;
-    }
+    const fresh = freshStoreEachTest(createHarness);
 
     describe('accounts and tokens', () => {
       it('round-trips accounts, oldest first', async () => {
         const b = account(ACCOUNT_B, { name: 'Buyer', roles: ['buyer'], createdAt: at(2) });
         const a = account(ACCOUNT_A, { roles: ['seller', 'operator'], createdAt: at(1) });
-        await store.accounts.insert(b);
-        await store.accounts.insert(a);
+        await fresh.store.accounts.insert(b);
+        await fresh.store.accounts.insert(a);
 
-        expect(await store.accounts.get(ACCOUNT_A)).toEqual(a);
-        expect(await store.accounts.get('999999999999')).toBeUndefined();
-        expect(await store.accounts.list()).toEqual([a, b]);
-        expect(await store.accounts.count()).toBe(2);
-        await expect(store.accounts.insert(a)).rejects.toThrow();
+        expect(await fresh.store.accounts.get(ACCOUNT_A)).toEqual(a);
+        expect(await fresh.store.accounts.get('999999999999')).toBeUndefined();
+        expect(await fresh.store.accounts.list()).toEqual([a, b]);
+        expect(await fresh.store.accounts.count()).toBe(2);
+        await expect(fresh.store.accounts.insert(a)).rejects.toThrow();
       });
 
       it('finds tokens by hash, lists them per account and deletes only the owner’s', async () => {
-        await store.accounts.insert(account(ACCOUNT_A));
-        await store.accounts.insert(account(ACCOUNT_B));
+        await fresh.store.accounts.insert(account(ACCOUNT_A));
+        await fresh.store.accounts.insert(account(ACCOUNT_B));
         const token = (id: string, accountId: string, createdAt: string): ApiToken => ({
           id,
           accountId,
@@ -193,140 +163,140 @@ function describeStoreContract(engine: string, createHarness: HarnessFactory): v
         const t1 = token('tok-1', ACCOUNT_A, at(1));
         const t2 = token('tok-2', ACCOUNT_A, at(2));
         const t3 = token('tok-3', ACCOUNT_B, at(3));
-        for (const t of [t2, t3, t1]) await store.tokens.insert(t);
+        for (const t of [t2, t3, t1]) await fresh.store.tokens.insert(t);
 
-        expect(await store.tokens.findBySecretHash('hash-tok-1')).toEqual(t1);
-        expect(await store.tokens.findBySecretHash('hash-unknown')).toBeUndefined();
-        expect(await store.tokens.listForAccount(ACCOUNT_A)).toEqual([t1, t2]);
-        expect(await store.tokens.listForAccount(ACCOUNT_B)).toEqual([t3]);
+        expect(await fresh.store.tokens.findBySecretHash('hash-tok-1')).toEqual(t1);
+        expect(await fresh.store.tokens.findBySecretHash('hash-unknown')).toBeUndefined();
+        expect(await fresh.store.tokens.listForAccount(ACCOUNT_A)).toEqual([t1, t2]);
+        expect(await fresh.store.tokens.listForAccount(ACCOUNT_B)).toEqual([t3]);
 
-        expect(await store.tokens.delete(ACCOUNT_B, 'tok-1')).toBe(false);
-        expect(await store.tokens.findBySecretHash('hash-tok-1')).toEqual(t1);
-        expect(await store.tokens.delete(ACCOUNT_A, 'tok-1')).toBe(true);
-        expect(await store.tokens.findBySecretHash('hash-tok-1')).toBeUndefined();
-        expect(await store.tokens.delete(ACCOUNT_A, 'tok-1')).toBe(false);
-        expect(await store.tokens.listForAccount(ACCOUNT_A)).toEqual([t2]);
+        expect(await fresh.store.tokens.delete(ACCOUNT_B, 'tok-1')).toBe(false);
+        expect(await fresh.store.tokens.findBySecretHash('hash-tok-1')).toEqual(t1);
+        expect(await fresh.store.tokens.delete(ACCOUNT_A, 'tok-1')).toBe(true);
+        expect(await fresh.store.tokens.findBySecretHash('hash-tok-1')).toBeUndefined();
+        expect(await fresh.store.tokens.delete(ACCOUNT_A, 'tok-1')).toBe(false);
+        expect(await fresh.store.tokens.listForAccount(ACCOUNT_A)).toEqual([t2]);
       });
     });
 
     describe('account scoping', () => {
       it("never returns another account's package, group, build or image", async () => {
-        const { group: g, build: b } = await seedGroupAndBuild(store);
+        const { group: g, build: b } = await seedGroupAndBuild(fresh.store);
         // Past 2^32, so a PostgreSQL bigint must come back as the same number.
         const pkg = packageOf(ACCOUNT_A, 'pkg-1', { size: 5_000_000_000 });
-        await store.packages.insert(pkg);
+        await fresh.store.packages.insert(pkg);
         const img = image(ACCOUNT_A, 'img-1');
-        await store.images.insert(img);
+        await fresh.store.images.insert(img);
 
-        expect(await store.packages.get(ACCOUNT_A, pkg.id)).toEqual(pkg);
-        expect(await store.packages.get(ACCOUNT_B, pkg.id)).toBeUndefined();
-        expect(await store.packages.list(ACCOUNT_A)).toEqual([pkg]);
-        expect(await store.packages.list(ACCOUNT_B)).toEqual([]);
+        expect(await fresh.store.packages.get(ACCOUNT_A, pkg.id)).toEqual(pkg);
+        expect(await fresh.store.packages.get(ACCOUNT_B, pkg.id)).toBeUndefined();
+        expect(await fresh.store.packages.list(ACCOUNT_A)).toEqual([pkg]);
+        expect(await fresh.store.packages.list(ACCOUNT_B)).toEqual([]);
 
-        expect(await store.packageGroups.get(ACCOUNT_A, g.id)).toEqual(g);
-        expect(await store.packageGroups.get(ACCOUNT_B, g.id)).toBeUndefined();
-        expect(await store.packageGroups.getByName(ACCOUNT_B, g.name)).toBeUndefined();
-        expect(await store.packageGroups.list(ACCOUNT_B)).toEqual([]);
-        expect(await store.packageGroups.isNameUsed(ACCOUNT_B, g.name)).toBe(false);
-        expect(await store.packageGroups.markDeleted(ACCOUNT_B, g.id, at(9))).toBe(false);
-        expect(await store.packageGroups.get(ACCOUNT_A, g.id)).toEqual(g);
+        expect(await fresh.store.packageGroups.get(ACCOUNT_A, g.id)).toEqual(g);
+        expect(await fresh.store.packageGroups.get(ACCOUNT_B, g.id)).toBeUndefined();
+        expect(await fresh.store.packageGroups.getByName(ACCOUNT_B, g.name)).toBeUndefined();
+        expect(await fresh.store.packageGroups.list(ACCOUNT_B)).toEqual([]);
+        expect(await fresh.store.packageGroups.isNameUsed(ACCOUNT_B, g.name)).toBe(false);
+        expect(await fresh.store.packageGroups.markDeleted(ACCOUNT_B, g.id, at(9))).toBe(false);
+        expect(await fresh.store.packageGroups.get(ACCOUNT_A, g.id)).toEqual(g);
 
-        expect(await store.builds.get(ACCOUNT_A, b.id)).toEqual(b);
-        expect(await store.builds.get(null, b.id)).toEqual(b);
-        expect(await store.builds.get(ACCOUNT_B, b.id)).toBeUndefined();
-        expect(await store.builds.listForGroup(ACCOUNT_B, g.id)).toEqual([]);
-        expect(await store.builds.listForGroups(ACCOUNT_B, [g.id])).toEqual([]);
+        expect(await fresh.store.builds.get(ACCOUNT_A, b.id)).toEqual(b);
+        expect(await fresh.store.builds.get(null, b.id)).toEqual(b);
+        expect(await fresh.store.builds.get(ACCOUNT_B, b.id)).toBeUndefined();
+        expect(await fresh.store.builds.listForGroup(ACCOUNT_B, g.id)).toEqual([]);
+        expect(await fresh.store.builds.listForGroups(ACCOUNT_B, [g.id])).toEqual([]);
 
-        expect(await store.images.get(ACCOUNT_A, img.id)).toEqual(img);
-        expect(await store.images.get(null, img.id)).toEqual(img);
-        expect(await store.images.get(ACCOUNT_B, img.id)).toBeUndefined();
+        expect(await fresh.store.images.get(ACCOUNT_A, img.id)).toEqual(img);
+        expect(await fresh.store.images.get(null, img.id)).toEqual(img);
+        expect(await fresh.store.images.get(ACCOUNT_B, img.id)).toBeUndefined();
       });
 
       it('lists packages newest first', async () => {
-        await store.accounts.insert(account(ACCOUNT_A));
+        await fresh.store.accounts.insert(account(ACCOUNT_A));
         const older = packageOf(ACCOUNT_A, 'pkg-old', { createdAt: at(1) });
         const newer = packageOf(ACCOUNT_A, 'pkg-new', { createdAt: at(2) });
-        await store.packages.insert(older);
-        await store.packages.insert(newer);
-        expect(await store.packages.list(ACCOUNT_A)).toEqual([newer, older]);
+        await fresh.store.packages.insert(older);
+        await fresh.store.packages.insert(newer);
+        expect(await fresh.store.packages.list(ACCOUNT_A)).toEqual([newer, older]);
       });
     });
 
     describe('package groups', () => {
       it('reserves a name forever, per account', async () => {
-        await store.accounts.insert(account(ACCOUNT_A));
-        await store.accounts.insert(account(ACCOUNT_B));
+        await fresh.store.accounts.insert(account(ACCOUNT_A));
+        await fresh.store.accounts.insert(account(ACCOUNT_B));
         const first = group(ACCOUNT_A, 'pg-1', 'web-app', { createdAt: at(1) });
-        expect(await store.packageGroups.insertReservingName(first)).toBe(true);
-        expect(await store.packageGroups.isNameUsed(ACCOUNT_A, 'web-app')).toBe(true);
-        expect(await store.packageGroups.isNameUsed(ACCOUNT_A, 'other-app')).toBe(false);
+        expect(await fresh.store.packageGroups.insertReservingName(first)).toBe(true);
+        expect(await fresh.store.packageGroups.isNameUsed(ACCOUNT_A, 'web-app')).toBe(true);
+        expect(await fresh.store.packageGroups.isNameUsed(ACCOUNT_A, 'other-app')).toBe(false);
 
         const sameName = group(ACCOUNT_A, 'pg-2', 'web-app', { createdAt: at(2) });
-        expect(await store.packageGroups.insertReservingName(sameName)).toBe(false);
-        expect(await store.packageGroups.get(ACCOUNT_A, 'pg-2')).toBeUndefined();
-        expect(await store.packageGroups.getByName(ACCOUNT_A, 'web-app')).toEqual(first);
+        expect(await fresh.store.packageGroups.insertReservingName(sameName)).toBe(false);
+        expect(await fresh.store.packageGroups.get(ACCOUNT_A, 'pg-2')).toBeUndefined();
+        expect(await fresh.store.packageGroups.getByName(ACCOUNT_A, 'web-app')).toEqual(first);
 
-        expect(await store.packageGroups.markDeleted(ACCOUNT_A, 'pg-1', at(5))).toBe(true);
-        expect(await store.packageGroups.markDeleted(ACCOUNT_A, 'pg-1', at(6))).toBe(false);
-        expect(await store.packageGroups.list(ACCOUNT_A)).toEqual([]);
-        expect(await store.packageGroups.get(ACCOUNT_A, 'pg-1')).toEqual({
+        expect(await fresh.store.packageGroups.markDeleted(ACCOUNT_A, 'pg-1', at(5))).toBe(true);
+        expect(await fresh.store.packageGroups.markDeleted(ACCOUNT_A, 'pg-1', at(6))).toBe(false);
+        expect(await fresh.store.packageGroups.list(ACCOUNT_A)).toEqual([]);
+        expect(await fresh.store.packageGroups.get(ACCOUNT_A, 'pg-1')).toEqual({
           ...first,
           deletedAt: at(5),
         });
 
         // Deleted, yet the name stays used.
-        expect(await store.packageGroups.isNameUsed(ACCOUNT_A, 'web-app')).toBe(true);
+        expect(await fresh.store.packageGroups.isNameUsed(ACCOUNT_A, 'web-app')).toBe(true);
         const afterDelete = group(ACCOUNT_A, 'pg-3', 'web-app', { createdAt: at(7) });
-        expect(await store.packageGroups.insertReservingName(afterDelete)).toBe(false);
-        expect(await store.packageGroups.get(ACCOUNT_A, 'pg-3')).toBeUndefined();
+        expect(await fresh.store.packageGroups.insertReservingName(afterDelete)).toBe(false);
+        expect(await fresh.store.packageGroups.get(ACCOUNT_A, 'pg-3')).toBeUndefined();
 
         const otherAccount = group(ACCOUNT_B, 'pg-4', 'web-app', { createdAt: at(8) });
-        expect(await store.packageGroups.insertReservingName(otherAccount)).toBe(true);
-        expect(await store.packageGroups.list(ACCOUNT_B)).toEqual([otherAccount]);
+        expect(await fresh.store.packageGroups.insertReservingName(otherAccount)).toBe(true);
+        expect(await fresh.store.packageGroups.list(ACCOUNT_B)).toEqual([otherAccount]);
       });
 
       it('lets exactly one of concurrent reservations of a name win', async () => {
-        await store.accounts.insert(account(ACCOUNT_A));
-        const peer = await peerStore();
+        await fresh.store.accounts.insert(account(ACCOUNT_A));
+        const peer = await fresh.peerStore();
         const results = await Promise.all(
           Array.from({ length: 8 }, (_, i) =>
-            (i % 2 === 0 ? store : peer).packageGroups.insertReservingName(
+            (i % 2 === 0 ? fresh.store : peer).packageGroups.insertReservingName(
               group(ACCOUNT_A, `pg-${i}`, 'contested'),
             ),
           ),
         );
         expect(results.filter(Boolean)).toHaveLength(1);
         const winner = results.indexOf(true);
-        expect(await store.packageGroups.list(ACCOUNT_A)).toEqual([
+        expect(await fresh.store.packageGroups.list(ACCOUNT_A)).toEqual([
           group(ACCOUNT_A, `pg-${winner}`, 'contested'),
         ]);
       });
 
       it('lists groups newest first, then by id descending, leaving out deleted ones', async () => {
-        await store.accounts.insert(account(ACCOUNT_A));
+        await fresh.store.accounts.insert(account(ACCOUNT_A));
         const a = group(ACCOUNT_A, 'pg-a', 'a', { createdAt: at(1) });
         const b = group(ACCOUNT_A, 'pg-b', 'b', { createdAt: at(3) });
         const c = group(ACCOUNT_A, 'pg-c', 'c', { createdAt: at(3) });
         const d = group(ACCOUNT_A, 'pg-d', 'd', { createdAt: at(4) });
         for (const g of [b, a, d, c]) {
-          expect(await store.packageGroups.insertReservingName(g)).toBe(true);
+          expect(await fresh.store.packageGroups.insertReservingName(g)).toBe(true);
         }
-        expect(await store.packageGroups.markDeleted(ACCOUNT_A, 'pg-d', at(5))).toBe(true);
-        expect(await store.packageGroups.list(ACCOUNT_A)).toEqual([c, b, a]);
+        expect(await fresh.store.packageGroups.markDeleted(ACCOUNT_A, 'pg-d', at(5))).toBe(true);
+        expect(await fresh.store.packageGroups.list(ACCOUNT_A)).toEqual([c, b, a]);
       });
     });
 
     describe('builds', () => {
       it('applies only the fields an update gives and returns the updated build', async () => {
-        const { build: original } = await seedGroupAndBuild(store);
+        const { build: original } = await seedGroupAndBuild(fresh.store);
         const phases = { base: { startedAt: at(10), finishedAt: at(11) } };
-        const started = await store.builds.update(original.id, {
+        const started = await fresh.store.builds.update(original.id, {
           state: 'Scanning',
           startedAt: at(10),
           phases,
         });
         expect(started).toEqual({ ...original, state: 'Scanning', startedAt: at(10), phases });
-        expect(await store.builds.get(null, original.id)).toEqual(started);
+        expect(await fresh.store.builds.get(null, original.id)).toEqual(started);
 
         const finding = {
           code: 'INSTALLER_EXIT_STATUS',
@@ -335,7 +305,7 @@ function describeStoreContract(engine: string, createHarness: HarnessFactory): v
           remedy: 'Make the installer exit 0.',
           evidence: { exitStatus: 2, lines: ['E: failed'] },
         };
-        const finished = await store.builds.update(original.id, {
+        const finished = await fresh.store.builds.update(original.id, {
           state: 'IssuesFound',
           imageId: 'img-1',
           baseDigest: 'sha256:base',
@@ -355,63 +325,74 @@ function describeStoreContract(engine: string, createHarness: HarnessFactory): v
           attempts: 2,
         });
 
-        const cleared = await store.builds.update(original.id, {
+        const cleared = await fresh.store.builds.update(original.id, {
           imageId: null,
           internalError: null,
         });
         expect(cleared).toEqual({ ...finished, imageId: null, internalError: null });
-        expect(await store.builds.update(original.id, {})).toEqual(cleared);
-        expect(await store.builds.get(ACCOUNT_A, original.id)).toEqual(cleared);
-        await expect(store.builds.update('build-missing', { state: 'Scanning' })).rejects.toThrow();
+        expect(await fresh.store.builds.update(original.id, {})).toEqual(cleared);
+        expect(await fresh.store.builds.get(ACCOUNT_A, original.id)).toEqual(cleared);
+        await expect(
+          fresh.store.builds.update('build-missing', { state: 'Scanning' }),
+        ).rejects.toThrow();
       });
 
       it('lists the builds of one group and of several', async () => {
-        const { group: g1, build: b1 } = await seedGroupAndBuild(store);
+        const { group: g1, build: b1 } = await seedGroupAndBuild(fresh.store);
         const g2 = group(ACCOUNT_A, 'pg-2', 'second');
-        expect(await store.packageGroups.insertReservingName(g2)).toBe(true);
+        expect(await fresh.store.packageGroups.insertReservingName(g2)).toBe(true);
         const b2 = build(ACCOUNT_A, g1.id, 'build-2', { osVersion: 'debian-13' });
         const b3 = build(ACCOUNT_A, g2.id, 'build-3', { submittedAt: at(5) });
-        await store.builds.insert(b3);
-        await store.builds.insert(b2);
+        await fresh.store.builds.insert(b3);
+        await fresh.store.builds.insert(b2);
 
-        expect(await store.builds.listForGroup(ACCOUNT_A, g1.id)).toEqual([b1, b2]);
-        expect(await store.builds.listForGroups(ACCOUNT_A, [g1.id, g2.id])).toEqual([b1, b2, b3]);
-        expect(await store.builds.listForGroups(ACCOUNT_A, [g2.id])).toEqual([b3]);
-        expect(await store.builds.listForGroups(ACCOUNT_A, [])).toEqual([]);
+        expect(await fresh.store.builds.listForGroup(ACCOUNT_A, g1.id)).toEqual([b1, b2]);
+        expect(await fresh.store.builds.listForGroups(ACCOUNT_A, [g1.id, g2.id])).toEqual([
+          b1,
+          b2,
+          b3,
+        ]);
+        expect(await fresh.store.builds.listForGroups(ACCOUNT_A, [g2.id])).toEqual([b3]);
+        expect(await fresh.store.builds.listForGroups(ACCOUNT_A, [])).toEqual([]);
       });
     });
 
     describe('logs', () => {
       it('appends, reads and tails lines in seq order, per build', async () => {
-        await store.logs.append('build-1', [
+        await fresh.store.logs.append('build-1', [
           { at: at(1), stream: 'stdout', text: 'one' },
           { at: at(2), stream: 'stderr', text: 'two' },
           { at: at(3), stream: 'system', text: 'three' },
         ]);
-        await store.logs.append('build-2', [{ at: at(4), stream: 'stdout', text: 'other build' }]);
-        await store.logs.append('build-1', []);
-        await store.logs.append('build-1', [
+        await fresh.store.logs.append('build-2', [
+          { at: at(4), stream: 'stdout', text: 'other build' },
+        ]);
+        await fresh.store.logs.append('build-1', []);
+        await fresh.store.logs.append('build-1', [
           { at: at(5), stream: 'stdout', text: 'four' },
           { at: at(6), stream: 'stderr', text: 'five' },
         ]);
 
-        expect(await store.logs.read('build-1', 0, 100)).toEqual([
+        expect(await fresh.store.logs.read('build-1', 0, 100)).toEqual([
           { seq: 1, at: at(1), stream: 'stdout', text: 'one' },
           { seq: 2, at: at(2), stream: 'stderr', text: 'two' },
           { seq: 3, at: at(3), stream: 'system', text: 'three' },
           { seq: 4, at: at(5), stream: 'stdout', text: 'four' },
           { seq: 5, at: at(6), stream: 'stderr', text: 'five' },
         ]);
-        expect(await store.logs.read('build-2', 0, 100)).toEqual([
+        expect(await fresh.store.logs.read('build-2', 0, 100)).toEqual([
           { seq: 1, at: at(4), stream: 'stdout', text: 'other build' },
         ]);
         const texts = (lines: { text: string }[]) => lines.map((line) => line.text);
-        expect(texts(await store.logs.read('build-1', 2, 2))).toEqual(['three', 'four']);
-        expect(await store.logs.read('build-1', 5, 10)).toEqual([]);
-        expect(texts(await store.logs.tail('build-1', 2))).toEqual(['four', 'five']);
-        expect(texts(await store.logs.tail('build-1', 2, 'stdout'))).toEqual(['one', 'four']);
-        expect(texts(await store.logs.tail('build-1', 10, 'stderr'))).toEqual(['two', 'five']);
-        expect(await store.logs.tail('build-missing', 10)).toEqual([]);
+        expect(texts(await fresh.store.logs.read('build-1', 2, 2))).toEqual(['three', 'four']);
+        expect(await fresh.store.logs.read('build-1', 5, 10)).toEqual([]);
+        expect(texts(await fresh.store.logs.tail('build-1', 2))).toEqual(['four', 'five']);
+        expect(texts(await fresh.store.logs.tail('build-1', 2, 'stdout'))).toEqual(['one', 'four']);
+        expect(texts(await fresh.store.logs.tail('build-1', 10, 'stderr'))).toEqual([
+          'two',
+          'five',
+        ]);
+        expect(await fresh.store.logs.tail('build-missing', 10)).toEqual([]);
       });
 
       it('numbers a large append without gaps', async () => {
@@ -420,21 +401,23 @@ function describeStoreContract(engine: string, createHarness: HarnessFactory): v
           stream: 'stdout' as const,
           text: `line ${i}`,
         }));
-        await store.logs.append('build-1', lines);
-        await store.logs.append('build-1', [{ at: at(9999), stream: 'system', text: 'last' }]);
-        const read = await store.logs.read('build-1', 0, 10_000);
+        await fresh.store.logs.append('build-1', lines);
+        await fresh.store.logs.append('build-1', [
+          { at: at(9999), stream: 'system', text: 'last' },
+        ]);
+        const read = await fresh.store.logs.read('build-1', 0, 10_000);
         expect(read.map((line) => line.seq)).toEqual(range(1, 1_235));
         expect(read[1_233]?.text).toBe('line 1233');
         expect(read[1_234]?.text).toBe('last');
       });
 
       it('gives concurrent appenders distinct, gap-free seqs, each batch contiguous', async () => {
-        const peer = await peerStore();
+        const peer = await fresh.peerStore();
         const batches = 20;
         const perBatch = 5;
         await Promise.all(
           Array.from({ length: batches }, (_, b) =>
-            (b % 2 === 0 ? store : peer).logs.append(
+            (b % 2 === 0 ? fresh.store : peer).logs.append(
               'build-1',
               Array.from({ length: perBatch }, (_, i) => ({
                 at: at(b),
@@ -444,7 +427,7 @@ function describeStoreContract(engine: string, createHarness: HarnessFactory): v
             ),
           ),
         );
-        const lines = await store.logs.read('build-1', 0, 1_000);
+        const lines = await fresh.store.logs.read('build-1', 0, 1_000);
         expect(lines.map((line) => line.seq)).toEqual(range(1, batches * perBatch));
         for (let b = 0; b < batches; b += 1) {
           const first = lines.findIndex((line) => line.text === `${b}:0`);
@@ -475,9 +458,9 @@ function describeStoreContract(engine: string, createHarness: HarnessFactory): v
             },
           ],
         });
-        await store.images.insert(derived);
-        expect(await store.images.get(ACCOUNT_A, derived.id)).toEqual(derived);
-        expect(await store.images.get(null, 'img-missing')).toBeUndefined();
+        await fresh.store.images.insert(derived);
+        expect(await fresh.store.images.get(ACCOUNT_A, derived.id)).toEqual(derived);
+        expect(await fresh.store.images.get(null, 'img-missing')).toBeUndefined();
 
         const base = (imageId: string, osVersion: string, createdAt: string): BaseImage => ({
           imageId,
@@ -495,16 +478,16 @@ function describeStoreContract(engine: string, createHarness: HarnessFactory): v
         const newer12 = base('img-12b', 'debian-12', at(5));
         const only13 = base('img-13', 'debian-13', at(3));
         for (const b of [newer12, older12, only13]) {
-          await store.images.insert(
+          await fresh.store.images.insert(
             image(ACCOUNT_A, b.imageId, { kind: 'base', osVersion: b.osVersion }),
           );
-          await store.baseImages.insert(b);
+          await fresh.store.baseImages.insert(b);
         }
 
-        expect(await store.baseImages.latest('debian-12')).toEqual(newer12);
-        expect(await store.baseImages.latest('debian-13')).toEqual(only13);
-        expect(await store.baseImages.latest('debian-11')).toBeUndefined();
-        expect(await store.baseImages.list()).toEqual([newer12, only13, older12]);
+        expect(await fresh.store.baseImages.latest('debian-12')).toEqual(newer12);
+        expect(await fresh.store.baseImages.latest('debian-13')).toEqual(only13);
+        expect(await fresh.store.baseImages.latest('debian-11')).toBeUndefined();
+        expect(await fresh.store.baseImages.list()).toEqual([newer12, only13, older12]);
       });
 
       it('lists images by kind, of one account or of all, newest first', async () => {
@@ -512,18 +495,18 @@ function describeStoreContract(engine: string, createHarness: HarnessFactory): v
         const goldA2 = image(ACCOUNT_A, 'img-gold-a2', { kind: 'gold', createdAt: at(2) });
         const goldB = image(ACCOUNT_B, 'img-gold-b', { kind: 'gold', createdAt: at(3) });
         const baseB = image(ACCOUNT_B, 'img-base-b', { kind: 'base', createdAt: at(4) });
-        for (const img of [goldA1, goldB, goldA2, baseB]) await store.images.insert(img);
+        for (const img of [goldA1, goldB, goldA2, baseB]) await fresh.store.images.insert(img);
 
-        expect(await store.images.listByKind(ACCOUNT_A, 'gold')).toEqual([goldA2, goldA1]);
-        expect(await store.images.listByKind(ACCOUNT_B, 'gold')).toEqual([goldB]);
-        expect(await store.images.listByKind(null, 'gold')).toEqual([goldB, goldA2, goldA1]);
-        expect(await store.images.listByKind(null, 'base')).toEqual([baseB]);
-        expect(await store.images.listByKind(ACCOUNT_A, 'private')).toEqual([]);
+        expect(await fresh.store.images.listByKind(ACCOUNT_A, 'gold')).toEqual([goldA2, goldA1]);
+        expect(await fresh.store.images.listByKind(ACCOUNT_B, 'gold')).toEqual([goldB]);
+        expect(await fresh.store.images.listByKind(null, 'gold')).toEqual([goldB, goldA2, goldA1]);
+        expect(await fresh.store.images.listByKind(null, 'base')).toEqual([baseB]);
+        expect(await fresh.store.images.listByKind(ACCOUNT_A, 'private')).toEqual([]);
       });
 
       it('refuses a base image whose image does not exist', async () => {
         await expect(
-          store.baseImages.insert({
+          fresh.store.baseImages.insert({
             imageId: 'img-missing',
             osVersion: 'debian-12',
             rootDigest: 'sha256:x',
@@ -531,224 +514,38 @@ function describeStoreContract(engine: string, createHarness: HarnessFactory): v
             createdAt: at(0),
           }),
         ).rejects.toThrow();
-        expect(await store.baseImages.list()).toEqual([]);
-      });
-    });
-
-    describe('job queue', () => {
-      const lease = { now: at(10), until: at(70) };
-
-      it('claims the oldest runnable job of the given kinds', async () => {
-        await store.jobs.enqueue(job('j-late', { createdAt: at(3) }));
-        await store.jobs.enqueue(
-          job('j-early', { createdAt: at(1), payload: { buildId: 'b-7', n: [1, 2] } }),
-        );
-        await store.jobs.enqueue(job('j-other-kind', { kind: 'base-image', createdAt: at(0) }));
-        await store.jobs.enqueue(job('j-future', { createdAt: at(0), runAfter: at(100) }));
-        await store.jobs.enqueue(job('j-tie-b', { createdAt: at(2) }));
-        await store.jobs.enqueue(job('j-tie-a', { createdAt: at(2) }));
-
-        const queued = await store.jobs.get('j-early');
-        expect(queued).toEqual({
-          id: 'j-early',
-          kind: 'os-build',
-          payload: { buildId: 'b-7', n: [1, 2] },
-          accountId: ACCOUNT_A,
-          state: 'queued',
-          attempts: 0,
-          maxAttempts: 3,
-          leaseOwner: null,
-          leaseExpiresAt: null,
-          runAfter: at(0),
-          lastError: null,
-          createdAt: at(1),
-          updatedAt: at(1),
-        });
-
-        const claimed = await store.jobs.claim(['os-build'], 'w1', lease.now, lease.until);
-        expect(claimed).toEqual({
-          ...queued,
-          state: 'running',
-          attempts: 1,
-          leaseOwner: 'w1',
-          leaseExpiresAt: lease.until,
-          updatedAt: lease.now,
-        });
-        expect(await store.jobs.get('j-early')).toEqual(claimed);
-
-        const next = async () =>
-          (await store.jobs.claim(['os-build'], 'w1', lease.now, lease.until))?.id;
-        expect(await next()).toBe('j-tie-a');
-        expect(await next()).toBe('j-tie-b');
-        expect(await next()).toBe('j-late');
-        // j-future waits for its runAfter; j-other-kind is not asked for.
-        expect(await next()).toBeUndefined();
-        expect(await store.jobs.claim([], 'w1', lease.now, lease.until)).toBeUndefined();
-        expect(
-          (await store.jobs.claim(['x', 'base-image'], 'w1', lease.now, lease.until))?.id,
-        ).toBe('j-other-kind');
-        expect((await store.jobs.claim(['os-build'], 'w1', at(100), at(160)))?.id).toBe('j-future');
-        expect(await store.jobs.get('j-missing')).toBeUndefined();
-      });
-
-      it('hands a job whose lease expired to another owner, counting the attempt', async () => {
-        await store.jobs.enqueue(job('j-1'));
-        const first = await store.jobs.claim(['os-build'], 'w1', at(10), at(70));
-        expect(first?.attempts).toBe(1);
-
-        expect(await store.jobs.claim(['os-build'], 'w2', at(69), at(129))).toBeUndefined();
-        expect(await store.jobs.claim(['os-build'], 'w2', at(70), at(130))).toBeUndefined();
-        const taken = await store.jobs.claim(['os-build'], 'w2', at(71), at(131));
-        expect(taken).toMatchObject({
-          id: 'j-1',
-          state: 'running',
-          leaseOwner: 'w2',
-          leaseExpiresAt: at(131),
-          attempts: 2,
-        });
-
-        // The dead worker comes back: it no longer holds the job.
-        expect(await store.jobs.heartbeat('j-1', 'w1', at(200))).toBe(false);
-        expect(await store.jobs.complete('j-1', 'w1', 'done', at(72))).toBe(false);
-        expect(await store.jobs.release('j-1', 'w1', at(80), 'late')).toBe(false);
-        expect(await store.jobs.get('j-1')).toEqual(taken);
-      });
-
-      it('counts queued and running jobs per kind, with the oldest of each', async () => {
-        for (const [id, minute] of [
-          ['j-1', 1],
-          ['j-2', 2],
-          ['j-3', 3],
-        ] as const) {
-          await store.jobs.enqueue(job(id, { createdAt: at(minute) }));
-        }
-        await store.jobs.enqueue(job('j-4', { kind: 'webhook', createdAt: at(5) }));
-        await store.jobs.enqueue(job('j-5', { kind: 'webhook', createdAt: at(6) }));
-        expect((await store.jobs.claim(['os-build'], 'w1', at(10), at(70)))?.id).toBe('j-1');
-        const finished = await store.jobs.claim(['webhook'], 'w1', at(10), at(70));
-        await store.jobs.complete(finished!.id, 'w1', 'done', at(11));
-        expect(await store.jobs.activeStats()).toEqual([
-          { kind: 'os-build', state: 'queued', count: 2, oldestCreatedAt: at(2) },
-          { kind: 'os-build', state: 'running', count: 1, oldestCreatedAt: at(1) },
-          { kind: 'webhook', state: 'queued', count: 1, oldestCreatedAt: at(6) },
-        ]);
-      });
-
-      it('heartbeats, releases and completes only for the holding owner', async () => {
-        await store.jobs.enqueue(job('j-1', { createdAt: at(1) }));
-        await store.jobs.enqueue(job('j-2', { createdAt: at(2) }));
-        expect((await store.jobs.claim(['os-build'], 'w1', at(10), at(70)))?.id).toBe('j-1');
-        expect(await store.jobs.countByState()).toEqual({
-          queued: 1,
-          running: 1,
-          done: 0,
-          failed: 0,
-          cancelled: 0,
-        });
-
-        expect(await store.jobs.heartbeat('j-1', 'w2', at(200))).toBe(false);
-        expect(await store.jobs.heartbeat('j-2', 'w1', at(200))).toBe(false);
-        expect(await store.jobs.heartbeat('j-1', 'w1', at(200))).toBe(true);
-        expect((await store.jobs.get('j-1'))?.leaseExpiresAt).toBe(at(200));
-        // The extended lease holds the job past its first expiry.
-        expect((await store.jobs.claim(['os-build'], 'w2', at(100), at(1_000)))?.id).toBe('j-2');
-        expect(await store.jobs.claim(['os-build'], 'w2', at(100), at(1_000))).toBeUndefined();
-
-        expect(await store.jobs.release('j-1', 'w2', at(300), 'nope')).toBe(false);
-        expect(await store.jobs.release('j-1', 'w1', at(300), 'sandbox did not start')).toBe(true);
-        expect(await store.jobs.get('j-1')).toMatchObject({
-          state: 'queued',
-          leaseOwner: null,
-          leaseExpiresAt: null,
-          runAfter: at(300),
-          lastError: 'sandbox did not start',
-          attempts: 1,
-        });
-        expect(await store.jobs.release('j-1', 'w1', at(300), 'again')).toBe(false);
-        expect(await store.jobs.claim(['os-build'], 'w3', at(299), at(359))).toBeUndefined();
-        expect(await store.jobs.claim(['os-build'], 'w3', at(300), at(360))).toMatchObject({
-          id: 'j-1',
-          leaseOwner: 'w3',
-          attempts: 2,
-        });
-
-        expect(await store.jobs.complete('j-1', 'w1', 'done', at(301))).toBe(false);
-        expect(await store.jobs.complete('j-1', 'w3', 'failed', at(301), 'gave up')).toBe(true);
-        expect(await store.jobs.get('j-1')).toMatchObject({
-          state: 'failed',
-          leaseOwner: null,
-          leaseExpiresAt: null,
-          lastError: 'gave up',
-          updatedAt: at(301),
-        });
-        expect(await store.jobs.complete('j-2', 'w2', 'done', at(302))).toBe(true);
-        expect(await store.jobs.get('j-2')).toMatchObject({ state: 'done', lastError: null });
-        expect(await store.jobs.complete('j-2', 'w2', 'done', at(303))).toBe(false);
-
-        // Finished jobs are never claimed again, however late.
-        expect(
-          await store.jobs.claim(['os-build'], 'w4', at(100_000), at(100_060)),
-        ).toBeUndefined();
-        expect(await store.jobs.countByState()).toEqual({
-          queued: 0,
-          running: 0,
-          done: 1,
-          failed: 1,
-          cancelled: 0,
-        });
-      });
-
-      it('gives each job to exactly one of many concurrent claimers', async () => {
-        const ids = Array.from({ length: 20 }, (_, i) => `j-${String(i).padStart(2, '0')}`);
-        for (const [i, id] of ids.entries())
-          await store.jobs.enqueue(job(id, { createdAt: at(i) }));
-        const peer = await peerStore();
-
-        const drain = async (s: Store, owner: string): Promise<string[]> => {
-          const got: string[] = [];
-          for (;;) {
-            const claimed = await s.jobs.claim(['os-build'], owner, at(1_000), at(2_000));
-            if (claimed === undefined) return got;
-            got.push(claimed.id);
-          }
-        };
-        const owners = Array.from({ length: 8 }, (_, i) => `w${i}`);
-        const claims = await Promise.all(
-          owners.map((owner, i) => drain(i % 2 === 0 ? store : peer, owner)),
-        );
-
-        expect(claims.flat().sort()).toEqual(ids);
-        for (const [i, owner] of owners.entries()) {
-          for (const id of claims[i] ?? []) {
-            expect(await store.jobs.get(id)).toMatchObject({ leaseOwner: owner, attempts: 1 });
-          }
-        }
+        expect(await fresh.store.baseImages.list()).toEqual([]);
       });
     });
 
     describe('leases', () => {
       it('takes a free, expired or own lease, and is released only by its holder', async () => {
         const name = 'base:debian-12';
-        expect(await store.leases.acquire(name, 'a', at(0), at(60))).toBe(true);
-        expect(await store.leases.acquire(name, 'b', at(30), at(90))).toBe(false);
-        expect(await store.leases.acquire(name, 'a', at(30), at(90))).toBe(true);
+        expect(await fresh.store.leases.acquire(name, 'a', at(0), at(60))).toBe(true);
+        expect(await fresh.store.leases.acquire(name, 'b', at(30), at(90))).toBe(false);
+        expect(await fresh.store.leases.acquire(name, 'a', at(30), at(90))).toBe(true);
         // Renewed to at(90): still held at at(60) and at at(90) itself.
-        expect(await store.leases.acquire(name, 'b', at(60), at(120))).toBe(false);
-        expect(await store.leases.acquire(name, 'b', at(90), at(150))).toBe(false);
-        expect(await store.leases.acquire(name, 'b', at(91), at(151))).toBe(true);
-        expect(await store.leases.acquire('base:debian-13', 'a', at(91), at(151))).toBe(true);
+        expect(await fresh.store.leases.acquire(name, 'b', at(60), at(120))).toBe(false);
+        expect(await fresh.store.leases.acquire(name, 'b', at(90), at(150))).toBe(false);
+        expect(await fresh.store.leases.acquire(name, 'b', at(91), at(151))).toBe(true);
+        expect(await fresh.store.leases.acquire('base:debian-13', 'a', at(91), at(151))).toBe(true);
 
-        await store.leases.release(name, 'a');
-        expect(await store.leases.acquire(name, 'a', at(100), at(160))).toBe(false);
-        await store.leases.release(name, 'b');
-        expect(await store.leases.acquire(name, 'a', at(100), at(160))).toBe(true);
+        await fresh.store.leases.release(name, 'a');
+        expect(await fresh.store.leases.acquire(name, 'a', at(100), at(160))).toBe(false);
+        await fresh.store.leases.release(name, 'b');
+        expect(await fresh.store.leases.acquire(name, 'a', at(100), at(160))).toBe(true);
       });
 
       it('grants a contested free lease to exactly one owner', async () => {
-        const peer = await peerStore();
+        const peer = await fresh.peerStore();
         const results = await Promise.all(
           Array.from({ length: 10 }, (_, i) =>
-            (i % 2 === 0 ? store : peer).leases.acquire('contested', `owner-${i}`, at(0), at(60)),
+            (i % 2 === 0 ? fresh.store : peer).leases.acquire(
+              'contested',
+              `owner-${i}`,
+              at(0),
+              at(60),
+            ),
           ),
         );
         expect(results.filter(Boolean)).toHaveLength(1);
@@ -758,9 +555,9 @@ function describeStoreContract(engine: string, createHarness: HarnessFactory): v
     describe('transactions', () => {
       it('leaves nothing behind when the work throws', async () => {
         await expect(
-          store.transaction(async (tx) => {
+          fresh.store.transaction(async (tx) => {
             await seedGroupAndBuild(tx);
-            await tx.jobs.enqueue(job('j-1'));
+            await tx.jobs.enqueue(osBuildJob('j-1'));
             await tx.logs.append('build-1', [{ at: at(1), stream: 'stdout', text: 'lost' }]);
             await tx.leases.acquire('lease', 'a', at(0), at(60));
             await tx.transaction((inner) => inner.packages.insert(packageOf(ACCOUNT_A, 'pkg-1')));
@@ -768,37 +565,38 @@ function describeStoreContract(engine: string, createHarness: HarnessFactory): v
           }),
         ).rejects.toThrow('boom');
 
-        expect(await store.accounts.count()).toBe(0);
-        expect(await store.packageGroups.isNameUsed(ACCOUNT_A, 'web-app')).toBe(false);
-        expect(await store.builds.get(null, 'build-1')).toBeUndefined();
-        expect(await store.jobs.get('j-1')).toBeUndefined();
-        expect(await store.logs.read('build-1', 0, 10)).toEqual([]);
-        expect(await store.leases.acquire('lease', 'b', at(1), at(61))).toBe(true);
+        expect(await fresh.store.accounts.count()).toBe(0);
+        expect(await fresh.store.packageGroups.isNameUsed(ACCOUNT_A, 'web-app')).toBe(false);
+        expect(await fresh.store.builds.get(null, 'build-1')).toBeUndefined();
+        expect(await fresh.store.jobs.get('j-1')).toBeUndefined();
+        expect(await fresh.store.logs.read('build-1', 0, 10)).toEqual([]);
+        expect(await fresh.store.leases.acquire('lease', 'b', at(1), at(61))).toBe(true);
 
         // The log counter rolled back too, so numbering starts again at 1.
-        await store.logs.append('build-1', [{ at: at(2), stream: 'stdout', text: 'kept' }]);
-        expect((await store.logs.read('build-1', 0, 10)).map((line) => line.seq)).toEqual([1]);
+        await fresh.store.logs.append('build-1', [{ at: at(2), stream: 'stdout', text: 'kept' }]);
+        expect((await fresh.store.logs.read('build-1', 0, 10)).map((line) => line.seq)).toEqual([
+          1,
+        ]);
       });
 
       it('commits the work and returns its result', async () => {
-        const result = await store.transaction(async (tx) => {
+        const result = await fresh.store.transaction(async (tx) => {
           const { group: g } = await seedGroupAndBuild(tx);
           return g.id;
         });
         expect(result).toBe('pg-1');
-        expect(await store.packageGroups.get(ACCOUNT_A, 'pg-1')).toBeDefined();
-        expect(await store.builds.get(ACCOUNT_A, 'build-1')).toBeDefined();
+        expect(await fresh.store.packageGroups.get(ACCOUNT_A, 'pg-1')).toBeDefined();
+        expect(await fresh.store.builds.get(ACCOUNT_A, 'build-1')).toBeDefined();
       });
     });
 
     describe('migrations', () => {
       it('can run again on a migrated database, keeping its data', async () => {
-        await store.accounts.insert(account(ACCOUNT_A));
-        if (harness === undefined) throw new Error('no harness');
-        const reopened = await harness.open();
+        await fresh.store.accounts.insert(account(ACCOUNT_A));
+        const reopened = await fresh.harness.open();
         expect(await reopened.accounts.get(ACCOUNT_A)).toEqual(account(ACCOUNT_A));
         await reopened.accounts.insert(account(ACCOUNT_B));
-        const third = await harness.open();
+        const third = await fresh.harness.open();
         expect(await third.accounts.count()).toBe(2);
       });
     });

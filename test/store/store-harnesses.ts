@@ -7,7 +7,7 @@ import { afterEach, beforeEach } from 'vitest';
 
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { Store } from '../../src/store/store.js';
+import type { NewJob, Store } from '../../src/store/store.js';
 import { tempDir } from '../support/paths.js';
 
 /*
@@ -83,9 +83,13 @@ export async function postgresHarness(): Promise<StoreHarness> {
   };
 }
 
-/** What freshStoreEachTest hands a suite: the store of the running test. */
+/** What freshStoreEachTest hands a suite: the store of the running test, and its database. */
 export interface FreshStore {
   readonly store: Store;
+  /** The running test's database, to open more stores on it. */
+  readonly harness: StoreHarness;
+  /** A second store on the same database where the engine runs them in parallel, else the same one. */
+  peerStore(): Promise<Store>;
 }
 
 /**
@@ -120,6 +124,14 @@ export function freshStoreEachTest(
       if (store === undefined) throw new Error('no store outside a test');
       return store;
     },
+    get harness(): StoreHarness {
+      if (harness === undefined) throw new Error('no harness outside a test');
+      return harness;
+    },
+    async peerStore(): Promise<Store> {
+      if (harness === undefined || store === undefined) throw new Error('no store outside a test');
+      return harness.parallel ? harness.open() : store;
+    },
   };
 }
 
@@ -129,3 +141,18 @@ export const OTHER = '100000000002';
 
 /** A fixed instant `s` seconds into 2025, as the store keeps timestamps. */
 export const at = (s: number): string => new Date(Date.UTC(2025, 0, 1) + s * 1000).toISOString();
+
+/** A job of MINE's for the job queue contracts: an OS build, runnable from `at(0)`. */
+export function osBuildJob(id: string, overrides: Partial<NewJob> = {}): NewJob {
+  return {
+    id,
+    kind: 'os-build',
+    payload: { buildId: `b-${id}` },
+    accountId: MINE,
+    maxAttempts: 3,
+    runAfter: at(0),
+    createdAt: at(0),
+    requirements: {},
+    ...overrides,
+  };
+}

@@ -13,7 +13,16 @@ import {
 } from '../scan-report-options.js';
 
 /** What `goldsmith image export --format` offers: an OCI archive or a disk image. */
-const EXPORT_FORMATS = ['oci', 'raw', 'qcow2'] as const;
+const EXPORT_FORMATS = ['oci', 'oci-archive', 'raw', 'qcow2'] as const;
+
+/** `POST /v1/images/{id}/exports`'s answer. */
+interface ExportLinkBody {
+  readonly format: string;
+  readonly digest: string;
+  readonly size: number;
+  readonly url: string;
+  readonly expiresAt: string | null;
+}
 
 /** `goldsmith os list`, `goldsmith base-image refresh`, `goldsmith image export|sbom|scan-report`. */
 export function catalogCommands(program: Command): void {
@@ -61,24 +70,39 @@ export function catalogCommands(program: Command): void {
   image
     .command('export')
     .description(
-      'download an image as an OCI archive (for skopeo, podman, docker load) or a raw or qcow2 disk',
+      'an image as an OCI archive (for skopeo, podman, docker load) or a raw or qcow2 disk: with --output, download it; without, print an expiring link to it (stored once on the server)',
     )
     .argument('<imageId>')
     .addOption(
-      new Option('--format <format>', 'oci archive, or a disk image')
+      new Option('--format <format>', 'oci archive (oci or oci-archive), or a disk image')
         .choices(EXPORT_FORMATS)
         .default('oci'),
     )
-    .requiredOption('--output <file>', 'where to write the .tar, .raw or .qcow2')
+    .option('--output <file>', 'download to this .tar, .raw or .qcow2 instead of printing a link')
+    .option('--json', 'JSON output (the link)')
     .action(
       async (
         imageId: string,
-        opts: { format: (typeof EXPORT_FORMATS)[number]; output: string },
+        opts: { format: (typeof EXPORT_FORMATS)[number]; output?: string; json?: boolean },
       ) => {
         const client = await ApiClient.fromEnvironment();
         const image = `/v1/images/${encodeURIComponent(imageId)}`;
+        const format = opts.format === 'oci' ? 'oci-archive' : opts.format;
+        if (opts.output === undefined) {
+          if (opts.json !== true)
+            note(`exporting ${imageId} as ${format}; a first export takes a while`);
+          const link = await client.request<ExportLinkBody>('POST', `${image}/exports`, { format });
+          if (opts.json === true) return printJson(link);
+          note(
+            link.expiresAt === null
+              ? `${link.digest}, ${link.size} bytes; the link needs your Goldsmith token`
+              : `${link.digest}, ${link.size} bytes; the link expires at ${link.expiresAt}`,
+          );
+          console.log(link.url);
+          return;
+        }
         const route =
-          opts.format === 'oci' ? `${image}/oci-archive` : `${image}/disk?format=${opts.format}`;
+          format === 'oci-archive' ? `${image}/oci-archive` : `${image}/disk?format=${format}`;
         await pipeline(await client.download(route), createWriteStream(opts.output));
         note(`wrote ${opts.output}`);
       },

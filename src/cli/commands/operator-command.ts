@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 
 import type { BuildView } from '../../domain/builds/build-view.js';
 import type { SupportCase } from '../../domain/types.js';
+import type { WorkerRecord } from '../../domain/workers/worker-record.js';
+import { workerState } from '../../domain/workers/worker-record.js';
 import { ApiClient } from '../api-client.js';
 import { note, printJson, printTable } from '../output.js';
 
-/** `goldsmith operator investigations|retry|close` and `goldsmith support-case list`. */
+/** `goldsmith operator investigations|retry|close|workers` and `goldsmith support-case list`. */
 export function operatorCommand(program: Command): void {
   const operator = program
     .command('operator')
@@ -67,6 +69,29 @@ export function operatorCommand(program: Command): void {
       );
       if (opts.json) printJson(build);
       else note(`build ${build.id} closed as ${build.state}`);
+    });
+
+  operator
+    .command('workers')
+    .description('list the live build worker processes, with what they run and how busy they are')
+    .option('--json', 'JSON output')
+    .action(async (opts: { json?: boolean }) => {
+      const client = await ApiClient.fromEnvironment();
+      const { workers } = await client.request<{ workers: WorkerRecord[] }>('GET', '/v1/workers');
+      if (opts.json) return printJson(workers);
+      printTable(
+        ['WORKER', 'ROLE', 'STATE', 'BUSY', 'PLATFORMS', 'OS FAMILIES', 'ISOLATION', 'LAST SEEN'],
+        workers.map((w) => [
+          w.id,
+          w.role,
+          workerState(w),
+          `${w.busy}/${w.concurrency}`,
+          w.capabilities.platforms.join(','),
+          w.capabilities.osFamilies.join(','),
+          w.capabilities.isolation.join(','),
+          w.lastSeenAt,
+        ]),
+      );
     });
 
   program

@@ -7,13 +7,18 @@ import { ApiClient } from '../api-client.js';
 import { note, printJson, printTable } from '../output.js';
 
 /** Exit status of `create --wait` and `wait` per final group state, for scripts and CI. */
-export const WAIT_EXIT_CODES = { Successful: 0, IssuesFound: 3, Investigating: 4 } as const;
+export const WAIT_EXIT_CODES = {
+  Successful: 0,
+  IssuesFound: 3,
+  Investigating: 4,
+  Cancelled: 5,
+} as const;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** `goldsmith package-group create|list|show|wait|delete`. */
+/** `goldsmith package-group create|list|show|wait|cancel|delete`. */
 export function packageGroupCommand(program: Command): void {
   const group = program.command('package-group').description('a seller’s package groups');
 
@@ -117,6 +122,21 @@ export function packageGroupCommand(program: Command): void {
       if (opts.json) printJson(final);
       else printGroup(final);
       process.exitCode = WAIT_EXIT_CODES[final.state as keyof typeof WAIT_EXIT_CODES] ?? 1;
+    });
+
+  group
+    .command('cancel')
+    .description('cancel the unfinished builds of a package group')
+    .argument('<nameOrId>', 'package group name or id')
+    .option('--json', 'JSON output')
+    .action(async (nameOrId: string, opts: { json?: boolean }) => {
+      const client = await ApiClient.fromEnvironment();
+      const group = await client.request<PresentedPackageGroup>(
+        'POST',
+        `/v1/package-groups/${encodeURIComponent(nameOrId)}/cancel`,
+      );
+      if (opts.json) printJson(group);
+      else printGroup(group);
     });
 
   group

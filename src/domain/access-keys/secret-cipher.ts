@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile } from 'node:fs/promises';
-import path from 'node:path';
+
+import { readOrCreateKeyFile } from '../../util/key-file.js';
 
 const KEY_BYTES = 32;
 const NONCE_BYTES = 12;
@@ -31,26 +31,7 @@ export class SecretCipher {
    * 0600, in a 0700 directory) is created on first use.
    */
   static async fromKeyFile(file: string): Promise<SecretCipher> {
-    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    try {
-      // 'wx' fails when the file exists, so two starts never overwrite each other's key.
-      const handle = await open(file, 'wx', 0o600);
-      const key = randomBytes(KEY_BYTES);
-      try {
-        await handle.writeFile(key);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      return new SecretCipher(key);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const key = await readFile(file);
-    if (key.length !== KEY_BYTES) {
-      throw new Error(`the key file ${file} must hold exactly ${KEY_BYTES} bytes`);
-    }
-    return new SecretCipher(key);
+    return new SecretCipher(await readOrCreateKeyFile(file, KEY_BYTES));
   }
 
   /** Encrypts `plain`, bound to `associatedData`. */

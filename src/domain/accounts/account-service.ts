@@ -12,6 +12,8 @@ export interface IssuedToken {
 }
 
 const ACCOUNT_NAME = /^[\p{L}\p{N} ._@-]{1,100}$/u;
+/** The once-marker of creating the first operator. */
+const OPERATOR_BOOTSTRAP = 'operator-bootstrap';
 
 /** Accounts, their roles and their API tokens. */
 export class AccountService {
@@ -20,10 +22,20 @@ export class AccountService {
     private readonly clock: Clock,
   ) {}
 
-  /** Creates the first operator account if there is no account yet; returns its token then. */
+  /**
+   * Creates the first operator account if there is no account yet; returns its token then.
+   * Exactly once per database, however many servers start together on it.
+   */
   async bootstrap(): Promise<(IssuedToken & { account: Account }) | undefined> {
     return this.store.transaction(async (tx) => {
-      if ((await tx.accounts.count()) > 0) return undefined;
+      // Counting alone races: two servers could both see no account. The marker is inserted by
+      // one transaction only; the others wait for it to commit and find the marker taken.
+      const claimed = await tx.coordination.claimOnce(
+        OPERATOR_BOOTSTRAP,
+        this.clock.now().toISOString(),
+      );
+      // A database whose accounts predate the marker already has its operator.
+      if (!claimed || (await tx.accounts.count()) > 0) return undefined;
       return new AccountService(tx, this.clock).create('operator', ['operator']);
     });
   }

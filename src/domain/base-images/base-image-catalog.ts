@@ -10,6 +10,7 @@ import {
 } from '../catalog/os-catalog.js';
 import type { Clock } from '../clock.js';
 import { newId } from '../ids.js';
+import { requirementsForOs } from '../jobs/job-requirements.js';
 import type { BaseImage, Platform } from '../types.js';
 import type { CatalogView } from '../package-groups/package-group-rules.js';
 
@@ -54,8 +55,8 @@ export class BaseImageCatalog implements CatalogView {
 
   /** Queues a rebuild of an OS version's base from the current archive. Returns the job id. */
   async requestRefresh(osId: string): Promise<string> {
-    if (findOsVersion(osId) === undefined)
-      throw new DomainError('OS_VERSION_UNKNOWN', `no OS version ${osId}`);
+    const os = findOsVersion(osId);
+    if (os === undefined) throw new DomainError('OS_VERSION_UNKNOWN', `no OS version ${osId}`);
     const now = this.clock.now().toISOString();
     const id = newId('job');
     await this.store.jobs.enqueue({
@@ -66,6 +67,7 @@ export class BaseImageCatalog implements CatalogView {
       maxAttempts: 1,
       runAfter: now,
       createdAt: now,
+      requirements: requirementsForOs(os),
     });
     this.events.publish({ type: 'job.enqueued', kind: BASE_REFRESH_JOB });
     return id;

@@ -1,9 +1,11 @@
 import { DomainError } from '../../errors/domain-error.js';
 import type { EventBus } from '../../events/event-bus.js';
 import type { Store } from '../../store/store.js';
+import { findOsVersion } from '../catalog/os-catalog.js';
 import type { Clock } from '../clock.js';
 import { makeFinding } from '../findings/finding-catalogue.js';
 import { newId } from '../ids.js';
+import { requirementsForOs } from '../jobs/job-requirements.js';
 import type { Account, OsBuild, SupportCase } from '../types.js';
 import { OS_BUILD_JOB } from './build-jobs.js';
 import type { BuildPresenter, BuildView } from './build-view.js';
@@ -68,6 +70,8 @@ export class InvestigationService {
         finishedAt: null,
         phases: {},
       });
+      // An OS version since dropped from the catalog fails on any worker, so it asks for none.
+      const os = findOsVersion(updated.osVersion);
       await tx.jobs.enqueue({
         id: newId('job'),
         kind: OS_BUILD_JOB,
@@ -76,6 +80,7 @@ export class InvestigationService {
         maxAttempts: this.options.jobMaxAttempts,
         runAfter: now,
         createdAt: now,
+        requirements: os === undefined ? {} : requirementsForOs(os),
       });
       await tx.logs.append(buildId, [
         { at: now, stream: 'system', text: 'an operator retried the build' },

@@ -5,6 +5,8 @@ import type { Clock } from '../clock.js';
 import { newId } from '../ids.js';
 import type { OsBuild, PackageGroup, Platform } from '../types.js';
 import { OS_BUILD_JOB } from '../builds/build-jobs.js';
+import { checkAccountQueue } from '../jobs/account-queue.js';
+import { requirementsForOs } from '../jobs/job-requirements.js';
 import type { BuildView } from '../builds/build-view.js';
 import { deriveGroupState, isFinalState } from './group-state.js';
 import { checkPackageGroup, type CatalogView } from './package-group-rules.js';
@@ -29,6 +31,8 @@ export type PresentedPackageGroup = Omit<PackageGroupView, 'builds'> & {
 
 export interface PackageGroupServiceOptions {
   readonly jobMaxAttempts: number;
+  /** Build jobs one account may have queued or running at once. */
+  readonly accountQueueLimit: number;
 }
 
 /** Creating, listing and deleting a seller's package groups. */
@@ -100,13 +104,16 @@ export class PackageGroupService {
       attempts: 0,
     }));
     await this.store.transaction(async (tx) => {
+      await checkAccountQueue(tx.jobs, accountId, builds.length, this.options.accountQueueLimit);
       if (!(await tx.packageGroups.insertReservingName(group))) {
         throw new DomainError(
           'PACKAGE_GROUP_NAME_USED',
           `the name ${group.name} was used before by this account; names cannot be reused, even after a failed build or deletion`,
         );
       }
-      for (const build of builds) {
+      for (const [index, build] of builds.entries()) {
+        const os = osVersions[index];
+        if (os === undefined) throw new Error(`no OS version for build ${build.id}`);
         await tx.builds.insert(build);
         await tx.jobs.enqueue({
           id: newId('job'),
@@ -116,6 +123,7 @@ export class PackageGroupService {
           maxAttempts: this.options.jobMaxAttempts,
           runAfter: now,
           createdAt: now,
+          requirements: requirementsForOs(os),
         });
       }
     });
@@ -147,6 +155,49 @@ export class PackageGroupService {
       throw new DomainError('PACKAGE_GROUP_NOT_FOUND', `package group ${idOrName} not found`);
     }
     return withBuilds(group, await this.store.builds.listForGroup(accountId, group.id));
+  }
+
+  /**
+   * Cancels the group's unfinished builds: they end Cancelled and their jobs
+   * are never claimed again; a worker running one aborts it at its next
+   * heartbeat. Refused when every build has already finished.
+   */
+  async cancel(accountId: string, idOrName: string): Promise<PackageGroupView> {
+    const group = await this.get(accountId, idOrName);
+    const now = this.clock.now().toISOString();
+    const cancelled = await this.store.transaction(async (tx) => {
+      const builds = await tx.builds.listForGroup(accountId, group.id);
+      // Investigating builds run no job: the operators retry or close them.
+      const unfinished = builds.filter((b) => b.state === 'Building' || b.state === 'Scanning');
+      if (unfinished.length === 0) {
+        throw new DomainError(
+          'NOTHING_TO_CANCEL',
+          `package group ${group.name} has no unfinished build to cancel`,
+        );
+      }
+      const ids = new Set(unfinished.map((b) => b.id));
+      for (const job of await tx.jobs.listActive(accountId, [OS_BUILD_JOB])) {
+        if (ids.has(String(job.payload['buildId']))) await tx.jobs.cancel(job.id, now);
+      }
+      const updated: OsBuild[] = [];
+      for (const build of unfinished) {
+        updated.push(await tx.builds.update(build.id, { state: 'Cancelled', finishedAt: now }));
+        await tx.logs.append(build.id, [
+          { at: now, stream: 'system', text: 'the seller cancelled the build' },
+        ]);
+      }
+      return updated;
+    });
+    for (const build of cancelled) {
+      this.events.publish({
+        type: 'build.updated',
+        accountId,
+        buildId: build.id,
+        packageGroupId: build.packageGroupId,
+        state: build.state,
+      });
+    }
+    return this.get(accountId, group.id);
   }
 
   /** Deletes a group whose builds have all finished; its name stays used. */

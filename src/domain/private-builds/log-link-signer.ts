@@ -1,8 +1,7 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 import { DomainError } from '../../errors/domain-error.js';
+import { readOrCreateKeyFile } from '../../util/key-file.js';
 import type { Clock } from '../clock.js';
 
 /** Installer output streams a link can name. */
@@ -20,19 +19,12 @@ export class LogLinkSigner {
     private readonly ttlSeconds: number,
   ) {}
 
-  /** Reads the secret from `file`, creating it (mode 0600) on first use. */
+  /**
+   * Reads the secret from `file`, creating it (mode 0600) on first use. Every API server of a
+   * cluster reads the same file, so a link signed by one verifies on any other.
+   */
   static async fromKeyFile(file: string, clock: Clock, ttlSeconds: number): Promise<LogLinkSigner> {
-    let secret: Buffer;
-    try {
-      secret = await readFile(file);
-    } catch {
-      await mkdir(path.dirname(file), { recursive: true });
-      secret = randomBytes(32);
-      await writeFile(file, secret, { mode: 0o600, flag: 'wx' }).catch(async () => {
-        secret = await readFile(file);
-      });
-    }
-    return new LogLinkSigner(secret, clock, ttlSeconds);
+    return new LogLinkSigner(await readOrCreateKeyFile(file, 32), clock, ttlSeconds);
   }
 
   /** The query string (`stream=…&expires=…&signature=…`) of a fresh link. */

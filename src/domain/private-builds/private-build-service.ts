@@ -3,9 +3,11 @@ import { createHash } from 'node:crypto';
 import { DomainError } from '../../errors/domain-error.js';
 import type { EventBus } from '../../events/event-bus.js';
 import type { Store } from '../../store/store.js';
-import { findOsVersion } from '../catalog/os-catalog.js';
+import { findOsVersion, type OsVersion } from '../catalog/os-catalog.js';
 import type { Clock } from '../clock.js';
 import { newId } from '../ids.js';
+import { checkAccountQueue } from '../jobs/account-queue.js';
+import { requirementsForOs } from '../jobs/job-requirements.js';
 import { isOptionVisible } from '../publishing/publishing-rules.js';
 import type { Account, Image, LogLine } from '../types.js';
 import type { LinkedStream, LogLinkSigner } from './log-link-signer.js';
@@ -66,6 +68,8 @@ export interface PrivateBuildServiceOptions {
   readonly jobMaxAttempts: number;
   /** Builds InProgress at once per account. */
   readonly concurrentBuildLimit: number;
+  /** Build jobs (seller and buyer) one account may have queued or running at once. */
+  readonly accountQueueLimit: number;
   /** Checks a webhook URL, throwing INVALID_WEBHOOK_URL (the webhooks' own rule). */
   readonly checkWebhookUrl: (url: string) => void;
   /** Tells the buyer's webhook that a build started; absent, nothing is sent. */
@@ -151,7 +155,7 @@ export class PrivateBuildService {
         `you are not subscribed to ${product.title} (${product.id})`,
       );
     }
-    const source = await this.sourceImage(buyer, request.sourceImageId);
+    const { image: source, os: sourceOs } = await this.sourceImage(buyer, request.sourceImageId);
     const family = osFamilyOf(source.osVersion);
     const families = [...new Set(option.osVersions.map(osFamilyOf))];
     if (!families.includes(family)) {
@@ -203,6 +207,7 @@ export class PrivateBuildService {
           `${running} builds are in progress, the most allowed at once`,
         );
       }
+      await checkAccountQueue(tx.jobs, buyer.id, 1, this.options.accountQueueLimit);
       await tx.privateBuilds.insert(build);
       await tx.jobs.enqueue({
         id: newId('job'),
@@ -212,6 +217,8 @@ export class PrivateBuildService {
         maxAttempts: this.options.jobMaxAttempts,
         runAfter: now,
         createdAt: now,
+        // The build installs onto the source image, so it runs where that image's OS runs.
+        requirements: requirementsForOs(sourceOs),
       });
       return { build, created: true };
     });
@@ -311,19 +318,23 @@ export class PrivateBuildService {
   }
 
   /** An image the buyer may build on: its own gold image or a base image of a catalog OS. */
-  private async sourceImage(buyer: Account, imageId: string): Promise<Image> {
+  private async sourceImage(
+    buyer: Account,
+    imageId: string,
+  ): Promise<{ image: Image; os: OsVersion }> {
     const image = await this.store.images.get(null, imageId);
     const usable =
       image !== undefined &&
       (image.kind === 'base' || (image.kind === 'gold' && image.accountId === buyer.id));
     if (!usable) throw new DomainError('INVALID_SOURCE_IMAGE_ID', `image ${imageId} not found`);
-    if (findOsVersion(image.osVersion) === undefined) {
+    const os = findOsVersion(image.osVersion);
+    if (os === undefined) {
       throw new DomainError(
         'INVALID_SOURCE_IMAGE_ID',
         `image ${imageId} runs ${image.osVersion}, which Goldsmith cannot build on`,
       );
     }
-    return image;
+    return { image, os };
   }
 }
 

@@ -116,6 +116,8 @@ export class WebhookNotifier {
         maxAttempts: this.options.maxAttempts,
         runAfter: now,
         createdAt: now,
+        // Delivery is an HTTP request: any worker can make it.
+        requirements: {},
       });
     });
     this.events.publish({ type: 'job.enqueued', kind: WEBHOOK_DELIVERY_JOB });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { Account } from '../../domain/types.js';
+import { requestBaseUrl } from '../request-base-url.js';
 import type { TypedApp } from '../typed-app.js';
 import { AwsServiceError } from './aws-errors.js';
 import type { SigV4Verifier } from './sigv4-verifier.js';
@@ -16,10 +17,20 @@ export const AWS_TARGET_PREFIX = 'AWSMPImageBuilding';
 export const AWS_SIGNING_NAME = 'aws-marketplace';
 export const AWS_JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 
+/** What an operation knows of its request besides the caller and the input. */
+export interface AwsRequestContext {
+  /**
+   * The server's URL as the caller reached it (protocol and Host header), so links in the
+   * output work through a load balancer, whichever API server answered.
+   */
+  readonly baseUrl: string;
+}
+
 /** One operation: the calling account and the parsed JSON input to the JSON output. */
 export type AwsOperationHandler = (
   account: Account,
   input: Readonly<Record<string, unknown>>,
+  context: AwsRequestContext,
 ) => Promise<Record<string, unknown>>;
 
 /** Operations by name (`StartBuild`); an unlisted name answers UnknownOperationException. */
@@ -81,7 +92,9 @@ export async function awsJsonProtocol(
             `Unknown operation ${String(request.headers['x-amz-target'])}.`,
           );
         }
-        const output = await handler(account, parseInput(body));
+        const output = await handler(account, parseInput(body), {
+          baseUrl: requestBaseUrl(request),
+        });
         return reply
           .status(200)
           .header('content-type', AWS_JSON_CONTENT_TYPE)

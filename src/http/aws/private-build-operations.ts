@@ -22,6 +22,8 @@ export const AWS_ERROR_NAME_OF: Readonly<Partial<Record<ErrorCode, AwsErrorName>
   INVALID_DESTINATION_IMAGE_DESCRIPTION: 'InvalidDestinationImageDescriptionException',
   IDEMPOTENT_PARAMETER_MISMATCH: 'IdempotentParameterMismatchException',
   BUILD_LIMIT_EXCEEDED: 'BuildLimitExceededException',
+  // The model's only throttling-like error: too many builds, whatever counted them.
+  ACCOUNT_QUEUE_FULL: 'BuildLimitExceededException',
   BUILD_ID_NOT_FOUND: 'BuildIdNotFoundException',
   INVALID_BUILD_ID: 'InvalidBuildIdException',
   INVALID_MAX_RESULTS: 'InvalidMaxResultsException',
@@ -33,10 +35,7 @@ export const AWS_ERROR_NAME_OF: Readonly<Partial<Record<ErrorCode, AwsErrorName>
 };
 
 /** StartBuild and DescribeBuilds of marketplaceimagebuild-2017-12-15, and ListBuilds, over the private builds. */
-export function privateBuildOperations(
-  builds: PrivateBuildService,
-  baseUrl: () => string,
-): AwsOperationRegistry {
+export function privateBuildOperations(builds: PrivateBuildService): AwsOperationRegistry {
   const startBuild: AwsOperationHandler = async (account, input) => {
     const { build } = await builds.start(account, {
       fulfillmentOptionIds: stringList(input, 'FulfillmentOptionIds', true) ?? [],
@@ -48,7 +47,7 @@ export function privateBuildOperations(
     });
     return { BuildId: build.id, Products: products(build) };
   };
-  const describeBuilds: AwsOperationHandler = async (account, input) => {
+  const describeBuilds: AwsOperationHandler = async (account, input, { baseUrl }) => {
     const maxResults = input['MaxResults'];
     if (maxResults !== undefined && typeof maxResults !== 'number') {
       throw new AwsServiceError('SerializationException', 'MaxResults must be an integer.');
@@ -60,20 +59,20 @@ export function privateBuildOperations(
       ...optional('nextToken', string(input, 'NextToken')),
     });
     return {
-      Builds: page.builds.map((b) => buildShape(builds, b, baseUrl())),
+      Builds: page.builds.map((b) => buildShape(builds, b, baseUrl)),
       ...optional('NextToken', page.nextToken),
     };
   };
   // ListBuilds is named by the buyer's guide and the design but not by the 2017-12-15 model:
   // DescribeBuilds's shapes, without BuildIds.
-  const listBuilds: AwsOperationHandler = async (account, input) => {
+  const listBuilds: AwsOperationHandler = async (account, input, context) => {
     if (input['BuildIds'] !== undefined) {
       throw new AwsServiceError(
         'SerializationException',
         'ListBuilds takes no BuildIds; use DescribeBuilds for given builds.',
       );
     }
-    return describeBuilds(account, input);
+    return describeBuilds(account, input, context);
   };
   return new Map([
     ['StartBuild', withAwsErrors(startBuild)],
@@ -124,9 +123,9 @@ function epochSeconds(iso: string): number {
 
 /** Domain errors as their AWS exception names; others pass through as internal errors. */
 function withAwsErrors(handler: AwsOperationHandler): AwsOperationHandler {
-  return async (account: Account, input) => {
+  return async (account: Account, input, context) => {
     try {
-      return await handler(account, input);
+      return await handler(account, input, context);
     } catch (error) {
       if (error instanceof DomainError) {
         const name = AWS_ERROR_NAME_OF[error.code];

@@ -1,38 +1,33 @@
+import type { CoordinationRepository } from '../../store/store.js';
+
 /**
  * Signatures already accepted, each kept until the end of its validity
- * window, so a captured request cannot be sent again. Per process: servers
- * behind one load balancer each keep their own.
+ * window, so a captured request cannot be sent again. Kept in the database,
+ * so a request accepted by one API server is refused by every other.
  */
 export class ReplayCache {
-  readonly #expiries = new Map<string, number>();
-  readonly #sweepAt: number;
+  readonly #signatures: CoordinationRepository;
+  readonly #sweepEvery: number;
+  #claimsSinceSweep = 0;
 
-  /** `sweepAt`: entries above which expired ones are swept on the next insert. */
-  constructor(sweepAt = 10_000) {
-    this.#sweepAt = sweepAt;
+  /** `sweepEvery`: claims by this process between deletions of expired signatures. */
+  constructor(signatures: CoordinationRepository, sweepEvery = 1000) {
+    this.#signatures = signatures;
+    this.#sweepEvery = sweepEvery;
   }
 
   /**
    * Records `signature` as used until `expiresAtMs`; false when it was
-   * already recorded and has not expired, that is, for a replay.
+   * already recorded, by any server, and has not expired: a replay.
    */
-  claim(signature: string, expiresAtMs: number, nowMs: number): boolean {
-    const known = this.#expiries.get(signature);
-    if (known !== undefined && known > nowMs) return false;
-    if (this.#expiries.size >= this.#sweepAt) this.sweep(nowMs);
-    this.#expiries.set(signature, expiresAtMs);
-    return true;
-  }
-
-  /** Drops expired entries. */
-  sweep(nowMs: number): void {
-    for (const [signature, expiry] of this.#expiries) {
-      if (expiry <= nowMs) this.#expiries.delete(signature);
+  async claim(signature: string, expiresAtMs: number, nowMs: number): Promise<boolean> {
+    const now = new Date(nowMs).toISOString();
+    this.#claimsSinceSweep += 1;
+    if (this.#claimsSinceSweep >= this.#sweepEvery) {
+      this.#claimsSinceSweep = 0;
+      // Each server sweeps now and then, so the table holds about one window of requests.
+      await this.#signatures.deleteExpiredSignatures(now);
     }
-  }
-
-  /** How many signatures are held. */
-  get size(): number {
-    return this.#expiries.size;
+    return this.#signatures.claimSignature(signature, new Date(expiresAtMs).toISOString(), now);
   }
 }

@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 import type { Clock } from '../../domain/clock.js';
 import { AwsServiceError } from './aws-errors.js';
-import { ReplayCache } from './replay-cache.js';
+import type { ReplayCache } from './replay-cache.js';
 
 /*
  * Verifies AWS Signature Version 4 on incoming requests, as AWS does for
@@ -48,7 +48,8 @@ export interface SigV4VerifierOptions {
   readonly service: string;
   readonly secrets: SigningSecretLookup;
   readonly clock: Clock;
-  readonly replays?: ReplayCache;
+  /** Signatures already accepted; shared through the database by every API server. */
+  readonly replays: ReplayCache;
 }
 
 interface ParsedAuthorization {
@@ -64,11 +65,9 @@ interface ParsedAuthorization {
 /** Checks SigV4 signatures against Goldsmith's access keys, refusing stale and replayed requests. */
 export class SigV4Verifier {
   readonly #options: SigV4VerifierOptions;
-  readonly #replays: ReplayCache;
 
   constructor(options: SigV4VerifierOptions) {
     this.#options = options;
-    this.#replays = options.replays ?? new ReplayCache();
   }
 
   /** The caller of a correctly signed request; throws an AwsServiceError otherwise. */
@@ -144,7 +143,8 @@ export class SigV4Verifier {
     }
 
     const nowMs = this.#options.clock.now().getTime();
-    if (!this.#replays.claim(auth.signature, signedAt.getTime() + MAX_CLOCK_SKEW_MS, nowMs)) {
+    const expiresAtMs = signedAt.getTime() + MAX_CLOCK_SKEW_MS;
+    if (!(await this.#options.replays.claim(auth.signature, expiresAtMs, nowMs))) {
       throw new AwsServiceError(
         'InvalidSignatureException',
         'This request has already been received; sign every request anew.',

@@ -32,12 +32,12 @@ export async function authenticateSessionCookie(
   if (!request.url.startsWith('/v1/')) return undefined;
   const id = sessionCookieOf(request);
   if (id === undefined) return undefined;
-  const session = sessions.find(id);
+  const session = await sessions.find(id);
   if (session === undefined) return undefined;
   const account = await accounts.authenticate(session.apiToken);
   if (account === undefined) {
     // The API token was revoked: the session goes with it.
-    sessions.delete(id);
+    await sessions.delete(id);
     return undefined;
   }
   if (!SAFE_METHODS.has(request.method)) {

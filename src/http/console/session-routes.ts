@@ -45,7 +45,7 @@ export function sessionRoutes(
       const account = await services.accounts.authenticate(request.body.token);
       if (account === undefined)
         throw new DomainError('UNAUTHENTICATED', 'the API token is not valid');
-      const { id, session } = sessions.create(request.body.token);
+      const { id, session } = await sessions.create(request.body.token);
       setSessionCookie(request, reply, id);
       return reply.status(201).send({ account, csrfToken: session.csrfToken });
     },
@@ -78,7 +78,7 @@ export function sessionRoutes(
     },
     async (request, reply) => {
       caller(request);
-      if (request.consoleSession !== undefined) sessions.delete(request.consoleSession.id);
+      if (request.consoleSession !== undefined) await sessions.delete(request.consoleSession.id);
       setSessionCookie(request, reply, undefined);
       return reply.status(204).send(null);
     },

@@ -7,7 +7,11 @@ import type { TypedApp } from '../typed-app.js';
  * Liveness, readiness and Prometheus metrics, for load balancers, orchestrators and scrapers.
  * None needs a token: they tell nothing about any account.
  */
-export function observabilityRoutes(app: TypedApp, services: AppServices, version: string): void {
+export function observabilityRoutes(
+  app: TypedApp,
+  services: Pick<AppServices, 'metrics' | 'readiness'>,
+  version: string,
+): void {
   app.get(
     '/v1/health',
     {

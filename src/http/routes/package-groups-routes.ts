@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 
 import type { AppServices } from '../app-services.js';
@@ -17,6 +18,16 @@ function present(
   viewer: Account,
 ): PresentedPackageGroup {
   return { ...group, builds: group.builds.map((b) => services.builds.present(b, viewer)) };
+}
+
+/** The calling seller's group that `act` returns, with its builds as the seller may see them. */
+async function presentToSeller(
+  services: AppServices,
+  request: FastifyRequest,
+  act: (seller: Account) => Promise<PackageGroupView>,
+): Promise<PresentedPackageGroup> {
+  const seller = caller(request, 'seller');
+  return present(services, await act(seller), seller);
 }
 
 /** A seller's package groups, each with its derived state and OS builds. */
@@ -68,14 +79,26 @@ export function packageGroupsRoutes(app: TypedApp, services: AppServices): void 
         response: { 200: PackageGroupSchema },
       },
     },
-    async (request) => {
-      const account = caller(request, 'seller');
-      return present(
-        services,
-        await services.packageGroups.get(account.id, request.params.idOrName),
-        account,
-      );
+    async (request) =>
+      presentToSeller(services, request, (seller) =>
+        services.packageGroups.get(seller.id, request.params.idOrName),
+      ),
+  );
+
+  app.post(
+    '/v1/package-groups/:idOrName/cancel',
+    {
+      schema: {
+        tags: ['package groups'],
+        summary: 'Cancel the group’s unfinished builds; they end Cancelled',
+        params: idParams,
+        response: { 200: PackageGroupSchema },
+      },
     },
+    async (request) =>
+      presentToSeller(services, request, (seller) =>
+        services.packageGroups.cancel(seller.id, request.params.idOrName),
+      ),
   );
 
   app.delete(

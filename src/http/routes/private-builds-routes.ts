@@ -7,6 +7,7 @@ import type { LogLine } from '../../domain/types.js';
 import type { AppServices } from '../app-services.js';
 import { FindingSchema, ImageSchema } from '../api-schemas.js';
 import { caller } from '../auth.js';
+import { requestBaseUrl } from '../request-base-url.js';
 import type { TypedApp } from '../typed-app.js';
 
 const PrivateBuildSchema = Type.Object({
@@ -53,7 +54,7 @@ const Stream = Type.Enum(['stdout', 'stderr'] as const, { default: 'stdout' });
 /** Buyers' private image builds and the private images they made; only the caller's own. */
 export function privateBuildsRoutes(app: TypedApp, services: AppServices): void {
   const view = (request: FastifyRequest, build: PrivateImageBuild) => {
-    const links = services.privateBuilds.logLinks(build, baseUrl(request));
+    const links = services.privateBuilds.logLinks(build, requestBaseUrl(request));
     return {
       id: build.id,
       fulfillmentOptionIds: [...build.fulfillmentOptionIds],
@@ -221,9 +222,4 @@ export function privateBuildsRoutes(app: TypedApp, services: AppServices): void 
     },
     async (request) => services.privateBuilds.image(caller(request), request.params.imageId),
   );
-}
-
-/** The server's URL as the caller reached it, else as it listens. */
-function baseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
 }

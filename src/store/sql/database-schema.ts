@@ -121,6 +121,15 @@ export interface ImagesTable {
   created_at: string;
 }
 
+/** Image exports made once into the blob store, by image and format. */
+export interface ImageExportsTable {
+  image_id: string;
+  format: string;
+  digest: string;
+  size: BigIntColumn;
+  created_at: string;
+}
+
 /** The base_images table. */
 export interface BaseImagesTable {
   image_id: string;
@@ -147,6 +156,10 @@ export interface JobsTable {
   last_error: string | null;
   created_at: string;
   updated_at: string;
+  /** What the job needs of its worker; NULL means any. */
+  req_platform: string | null;
+  req_os_family: string | null;
+  req_isolation: string | null;
 }
 
 /** The leases table: named, expiring locks. */
@@ -180,6 +193,7 @@ export interface Database {
   log_lines: LogLinesTable;
   log_sequences: LogSequencesTable;
   images: ImagesTable;
+  image_exports: ImageExportsTable;
   base_images: BaseImagesTable;
   jobs: JobsTable;
   leases: LeasesTable;
@@ -197,6 +211,22 @@ export interface Database {
   webhook_secrets: WebhookSecretsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   instances: InstancesTable;
+  workers: WorkersTable;
+  console_sessions: ConsoleSessionsTable;
+  seen_signatures: SeenSignaturesTable;
+  once_markers: OnceMarkersTable;
+}
+
+/** SigV4 signatures accepted by any API server, kept until their request can no longer be fresh. */
+export interface SeenSignaturesTable {
+  signature: string;
+  expires_at: string;
+}
+
+/** Markers of what happens once per database, such as creating the first operator. */
+export interface OnceMarkersTable {
+  name: string;
+  claimed_at: string;
 }
 
 /** The advisories table: one vulnerability record each, raw JSON kept whole. */
@@ -382,4 +412,30 @@ export interface InstancesTable {
   stopped_at: string | null;
   terminated_at: string | null;
   host: string | null;
+}
+
+/** Processes running build workers; a row not refreshed for a while belongs to a gone process. */
+export interface WorkersTable {
+  id: string;
+  host: string;
+  pid: number;
+  role: string;
+  /** JSON `WorkerCapabilities`. */
+  capabilities: string;
+  concurrency: number;
+  busy: number;
+  /** 1 while the process lets its running jobs finish before it stops. */
+  draining: number;
+  started_at: string;
+  last_seen_at: string;
+}
+
+/** Web console sessions, keyed by the SHA-256 of the cookie value. */
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  /** JSON `SealedSecret`: the API token, encrypted with a key only the cookie value gives. */
+  sealed_api_token: string;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
 }

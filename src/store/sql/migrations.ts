@@ -479,6 +479,96 @@ const instances: Migration = {
   },
 };
 
+const jobScheduling: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // What a job needs of its worker; NULL means any, so jobs queued before this run anywhere.
+    for (const column of ['req_platform', 'req_os_family', 'req_isolation']) {
+      await db.schema.alterTable('jobs').addColumn(column, 'text').execute();
+    }
+    // Fair share and back-pressure count an account's active jobs.
+    await db.schema
+      .createIndex('jobs_account_state_idx')
+      .on('jobs')
+      .columns(['account_id', 'state', 'kind'])
+      .execute();
+  },
+};
+
+const workers: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // One row per running process with build workers, refreshed while it lives.
+    await db.schema
+      .createTable('workers')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('host', 'text', (c) => c.notNull())
+      .addColumn('pid', 'integer', (c) => c.notNull())
+      .addColumn('role', 'text', (c) => c.notNull())
+      .addColumn('capabilities', 'text', (c) => c.notNull())
+      .addColumn('concurrency', 'integer', (c) => c.notNull())
+      .addColumn('busy', 'integer', (c) => c.notNull())
+      .addColumn('draining', 'integer', (c) => c.notNull())
+      .addColumn('started_at', 'text', (c) => c.notNull())
+      .addColumn('last_seen_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
+const consoleSessions: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // Keyed by the SHA-256 of the cookie value, the API token sealed with a key derived from that
+    // value: the table alone yields neither a cookie nor a token.
+    await db.schema
+      .createTable('console_sessions')
+      .addColumn('id_hash', 'text', (c) => c.primaryKey())
+      .addColumn('sealed_api_token', 'text', (c) => c.notNull())
+      .addColumn('csrf_token', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('last_seen_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('console_sessions_last_seen_idx')
+      .on('console_sessions')
+      .column('last_seen_at')
+      .execute();
+  },
+};
+
+const clusterCoordination: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // SigV4 signatures already accepted by any API server, until their validity window ends.
+    await db.schema
+      .createTable('seen_signatures')
+      .addColumn('signature', 'text', (c) => c.primaryKey())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('seen_signatures_expires_idx')
+      .on('seen_signatures')
+      .column('expires_at')
+      .execute();
+    // Things done once per database whichever process gets there first (the first operator).
+    await db.schema
+      .createTable('once_markers')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('claimed_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
+const imageExports: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('image_exports')
+      .addColumn('image_id', 'text', (c) => c.notNull().references('images.id'))
+      .addColumn('format', 'text', (c) => c.notNull())
+      .addColumn('digest', 'text', (c) => c.notNull())
+      .addColumn('size', 'bigint', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('image_exports_pk', ['image_id', 'format'])
+      .execute();
+  },
+};
+
 /** Migrations defined in code, keyed by name; Kysely applies them in name order. */
 const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
@@ -490,6 +580,11 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0007-webhooks': webhooks,
   '0008-private-builds': privateBuilds,
   '0009-instances': instances,
+  '0010-job-scheduling': jobScheduling,
+  '0011-workers': workers,
+  '0012-console-sessions': consoleSessions,
+  '0013-cluster-coordination': clusterCoordination,
+  '0014-image-exports': imageExports,
 };
 
 /** Hands Kysely the in-code migrations, so no folder is scanned at run time. */
@@ -510,11 +605,25 @@ export async function migrateToLatest(db: Kysely<Database>, schema?: string): Pr
     migrationLockTableName: 'goldsmith_migration_lock',
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let outcome = await migrator.migrateToLatest();
+  // Kysely looks for its tables by scanning every schema of the database; another client
+  // dropping a schema during that scan fails it ("schema … does not exist", 3F000) though
+  // nothing of ours is missing. Such a scan is simply run again.
+  for (let retry = 0; retry < 5 && isOtherSchemaDropped(outcome.error, schema); retry += 1) {
+    outcome = await migrator.migrateToLatest();
+  }
+  const { error, results } = outcome;
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
     throw new Error(`database migration ${failed ?? '(before any migration)'} failed`, {
       cause: error,
     });
   }
+}
+
+/** Whether `error` is PostgreSQL's "schema does not exist" for a schema other than `ours`. */
+function isOtherSchemaDropped(error: unknown, ours: string | undefined): boolean {
+  const e = error as { code?: unknown; message?: unknown } | undefined;
+  if (e?.code !== '3F000' || typeof e.message !== 'string') return false;
+  return ours === undefined || !e.message.includes(`"${ours}"`);
 }

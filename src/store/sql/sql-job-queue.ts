@@ -1,7 +1,12 @@
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 
-import type { Job, JobState } from '../../domain/types.js';
-import type { JobQueue, NewJob, QueueStat } from '../store.js';
+import type {
+  IsolationKind,
+  JobRequirements,
+  WorkerCapabilities,
+} from '../../domain/jobs/job-requirements.js';
+import type { Job, JobState, Platform } from '../../domain/types.js';
+import type { HeartbeatResult, JobQueue, NewJob, QueueStat } from '../store.js';
 import type { Database, JobsTable } from './database-schema.js';
 import { fromJson, toJson } from './json-column.js';
 import type { SqlCapabilities } from './sql-capabilities.js';
@@ -33,6 +38,9 @@ export class SqlJobQueue implements JobQueue {
         last_error: null,
         created_at: job.createdAt,
         updated_at: job.createdAt,
+        req_platform: job.requirements.platform ?? null,
+        req_os_family: job.requirements.osFamily ?? null,
+        req_isolation: job.requirements.isolation ?? null,
       })
       .execute();
   }
@@ -47,6 +55,7 @@ export class SqlJobQueue implements JobQueue {
     owner: string,
     now: string,
     leaseUntil: string,
+    capabilities: WorkerCapabilities,
   ): Promise<Job | undefined> {
     if (kinds.length === 0) return undefined;
     const runnable = (eb: ExpressionBuilder<Database, 'jobs'>) =>
@@ -56,11 +65,30 @@ export class SqlJobQueue implements JobQueue {
           eb.and([eb('jobs.state', '=', 'queued'), eb('jobs.run_after', '<=', now)]),
           eb.and([eb('jobs.state', '=', 'running'), eb('jobs.lease_expires_at', '<', now)]),
         ]),
+        fits(eb, 'jobs.req_platform', capabilities.platforms),
+        fits(eb, 'jobs.req_os_family', capabilities.osFamilies),
+        fits(eb, 'jobs.req_isolation', capabilities.isolation),
       ]);
-    const oldest = this.#db
+    // Fair share: how many jobs of these kinds the candidate's account runs now.
+    // Jobs without an account (base refreshes) are one group of their own.
+    const runningForAccount = (eb: ExpressionBuilder<Database, 'jobs'>) =>
+      eb
+        .selectFrom('jobs as peer')
+        .select((peer) => peer.fn.countAll().as('running'))
+        .where('peer.kind', 'in', kinds)
+        .where('peer.state', '=', 'running')
+        .where('peer.lease_expires_at', '>=', now)
+        .where((peer) =>
+          peer.or([
+            peer('peer.account_id', '=', peer.ref('jobs.account_id')),
+            peer.and([peer('peer.account_id', 'is', null), peer('jobs.account_id', 'is', null)]),
+          ]),
+        );
+    const next = this.#db
       .selectFrom('jobs')
       .select('jobs.id')
       .where(runnable)
+      .orderBy(runningForAccount)
       .orderBy('jobs.created_at')
       .orderBy('jobs.id')
       .limit(1)
@@ -77,14 +105,14 @@ export class SqlJobQueue implements JobQueue {
         attempts: eb('jobs.attempts', '+', 1),
         updated_at: now,
       }))
-      .where('jobs.id', '=', oldest)
+      .where('jobs.id', '=', next)
       .where(runnable)
       .returningAll()
       .executeTakeFirst();
     return row === undefined ? undefined : toJob(row);
   }
 
-  async heartbeat(id: string, owner: string, leaseUntil: string): Promise<boolean> {
+  async heartbeat(id: string, owner: string, leaseUntil: string): Promise<HeartbeatResult> {
     const result = await this.#db
       .updateTable('jobs')
       .set({ lease_expires_at: leaseUntil })
@@ -92,7 +120,50 @@ export class SqlJobQueue implements JobQueue {
       .where('state', '=', 'running')
       .where('lease_owner', '=', owner)
       .executeTakeFirst();
+    if (result.numUpdatedRows > 0n) return 'held';
+    // A cancelled job keeps the owner that was running it, so only that owner hears it.
+    const job = await this.#db
+      .selectFrom('jobs')
+      .select(['state', 'lease_owner'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return job?.state === 'cancelled' && job.lease_owner === owner ? 'cancelled' : 'lost';
+  }
+
+  async cancel(id: string, now: string): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('jobs')
+      .set({ state: 'cancelled', lease_expires_at: null, updated_at: now })
+      .where('id', '=', id)
+      .where('state', 'in', ['queued', 'running'])
+      .executeTakeFirst();
     return result.numUpdatedRows > 0n;
+  }
+
+  async countActive(accountId: string, kinds: readonly string[]): Promise<number> {
+    if (kinds.length === 0) return 0;
+    const row = await this.#db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .where('account_id', '=', accountId)
+      .where('kind', 'in', kinds)
+      .where('state', 'in', ['queued', 'running'])
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async listActive(accountId: string, kinds: readonly string[]): Promise<Job[]> {
+    if (kinds.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('kind', 'in', kinds)
+      .where('state', 'in', ['queued', 'running'])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toJob);
   }
 
   /** Keeps an earlier `lastError` when `error` is not given. */
@@ -203,5 +274,24 @@ function toJob(row: Selectable<JobsTable>): Job {
     lastError: row.last_error,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    requirements: {
+      ...(row.req_platform === null ? {} : { platform: row.req_platform as Platform }),
+      ...(row.req_os_family === null
+        ? {}
+        : { osFamily: row.req_os_family as NonNullable<JobRequirements['osFamily']> }),
+      ...(row.req_isolation === null ? {} : { isolation: row.req_isolation as IsolationKind }),
+    },
   };
+}
+
+/** A requirement column is met when it asks for nothing or for one of the worker's values. */
+function fits(
+  eb: ExpressionBuilder<Database, 'jobs'>,
+  column: 'jobs.req_platform' | 'jobs.req_os_family' | 'jobs.req_isolation',
+  offered: readonly string[],
+) {
+  // `in ()` is not valid SQL: a worker offering nothing runs only jobs asking for nothing.
+  return offered.length === 0
+    ? eb(column, 'is', null)
+    : eb.or([eb(column, 'is', null), eb(column, 'in', offered)]);
 }

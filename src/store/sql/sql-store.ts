@@ -7,6 +7,9 @@ import type {
   ScanCacheRepository,
   BaseImageRepository,
   BuildRepository,
+  ConsoleSessionRepository,
+  CoordinationRepository,
+  ImageExportRepository,
   ImageRepository,
   InstanceRepository,
   JobQueue,
@@ -22,6 +25,7 @@ import type {
   SupportCaseRepository,
   TokenRepository,
   WebhookRepository,
+  WorkerRepository,
 } from '../store.js';
 import type { Database } from './database-schema.js';
 import { SqlAccessKeyRepository } from './sql-access-key-repository.js';
@@ -30,7 +34,10 @@ import { SqlAdvisoryRepository } from './sql-advisory-repository.js';
 import { SqlScanCacheRepository } from './sql-scan-cache-repository.js';
 import { SqlBaseImageRepository } from './sql-base-image-repository.js';
 import { SqlBuildRepository } from './sql-build-repository.js';
+import { SqlConsoleSessionRepository } from './sql-console-session-repository.js';
+import { SqlCoordinationRepository } from './sql-coordination-repository.js';
 import type { SqlCapabilities } from './sql-capabilities.js';
+import { SqlImageExportRepository } from './sql-image-export-repository.js';
 import { SqlImageRepository } from './sql-image-repository.js';
 import { SqlInstanceRepository } from './sql-instance-repository.js';
 import { SqlJobQueue } from './sql-job-queue.js';
@@ -45,6 +52,7 @@ import { SqlSubscriptionRepository } from './sql-subscription-repository.js';
 import { SqlSupportCaseRepository } from './sql-support-case-repository.js';
 import { SqlTokenRepository } from './sql-token-repository.js';
 import { SqlWebhookRepository } from './sql-webhook-repository.js';
+import { SqlWorkerRepository } from './sql-worker-repository.js';
 
 /**
  * The Store on Kysely, for any engine. `db` is either the database or a
@@ -59,6 +67,7 @@ export class SqlStore implements Store {
   readonly builds: BuildRepository;
   readonly logs: LogRepository;
   readonly images: ImageRepository;
+  readonly imageExports: ImageExportRepository;
   readonly baseImages: BaseImageRepository;
   readonly jobs: JobQueue;
   readonly leases: LeaseRepository;
@@ -71,6 +80,9 @@ export class SqlStore implements Store {
   readonly privateBuilds: PrivateBuildRepository;
   readonly webhooks: WebhookRepository;
   readonly instances: InstanceRepository;
+  readonly workers: WorkerRepository;
+  readonly consoleSessions: ConsoleSessionRepository;
+  readonly coordination: CoordinationRepository;
   readonly #db: Kysely<Database>;
   readonly #capabilities: SqlCapabilities;
 
@@ -85,6 +97,7 @@ export class SqlStore implements Store {
     this.builds = new SqlBuildRepository(db);
     this.logs = new SqlLogRepository(db);
     this.images = new SqlImageRepository(db);
+    this.imageExports = new SqlImageExportRepository(db);
     this.baseImages = new SqlBaseImageRepository(db);
     this.jobs = new SqlJobQueue(db, capabilities);
     this.leases = new SqlLeaseRepository(db);
@@ -97,6 +110,9 @@ export class SqlStore implements Store {
     this.privateBuilds = new SqlPrivateBuildRepository(db);
     this.webhooks = new SqlWebhookRepository(db);
     this.instances = new SqlInstanceRepository(db);
+    this.workers = new SqlWorkerRepository(db);
+    this.consoleSessions = new SqlConsoleSessionRepository(db);
+    this.coordination = new SqlCoordinationRepository(db);
   }
 
   /**

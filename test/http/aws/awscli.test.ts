@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { GoldImageView } from '../../../src/domain/gold-images/gold-image-service.js';
 import { tarRoot, writeRootDir } from '../../domain/gold-images/gold-image-fixtures.js';
-import { publishGroupAsProduct } from '../../private-builds/private-build-fixtures.js';
 import { startHarness, type Harness, type TestAccount } from '../../support/goldsmith-harness.js';
 import { repoRoot, tempDir } from '../../support/paths.js';
+import { subscribedBuyer } from './subscribed-buyer.js';
 
 const run = promisify(execFile);
 const MODEL = path.join(
@@ -48,18 +48,7 @@ describe('the AWS CLI against Goldsmith’s build API', () => {
 
   beforeAll(async () => {
     harness = await startHarness({ workers: 0 });
-    const seller = await harness.createAccount('Acme Software', ['seller']);
-    buyer = await harness.createAccount('Buyer One', ['buyer']);
-    const { store } = harness.server;
-    const { productId } = await publishGroupAsProduct(store, {
-      sellerAccountId: seller.accountId,
-      title: 'Acme Agent',
-      groupId: 'pg-debian',
-      optionId: 'fo-debian',
-    });
-    await buyer.client.request('POST', `/v1/products/${productId}/subscriptions`, {
-      acceptTerms: true,
-    });
+    buyer = await subscribedBuyer(harness);
     const rootfs = tarRoot(writeRootDir(), path.join(tempDir('awscli'), 'rootfs.tar'));
     goldImageId = (
       await buyer.client.uploadFile<GoldImageView>(

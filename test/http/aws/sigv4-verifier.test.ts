@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/domain/clock.js';
 import { ReplayCache } from '../../../src/http/aws/replay-cache.js';
 import { SigV4Verifier, type SignedRequest } from '../../../src/http/aws/sigv4-verifier.js';
+import { freshStoreEachTest, sqliteHarness } from '../../store/store-harnesses.js';
 import { signRequest, withHeader, type UnsignedRequest } from '../../support/sigv4-signer.js';
 
 const KEY_ID = 'GSKAABCDEFGHIJKLMNOP';
@@ -12,12 +13,17 @@ const SECRET = 'wJalrXUtnFEMI_K7MDENG-bPxRfiCYEXAMPLEKEY';
 const ACCOUNT = '123456789012';
 const NOW = new Date('2026-03-01T12:00:00Z');
 const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
+const at = (ms: number) => new Date(ms).toISOString();
+
+// Accepted signatures live in the database: each test starts with none.
+const fresh = freshStoreEachTest(sqliteHarness);
 
 function verifier(now: Date = NOW): SigV4Verifier {
   const clock: Clock = { now: () => now };
   return new SigV4Verifier({
     service: 'aws-marketplace',
     clock,
+    replays: new ReplayCache(fresh.store.coordination),
     secrets: async (id) =>
       id === KEY_ID ? { accountId: ACCOUNT, secretAccessKey: SECRET } : undefined,
   });
@@ -183,14 +189,16 @@ describe('SigV4 verifier against the AWS SDK signer', () => {
     await expect(v.verify(await sign(jsonCall, { date: minutes(0.1) }))).resolves.toBeDefined();
   });
 
-  it('forgets accepted signatures once their window has passed', () => {
-    const cache = new ReplayCache(2);
-    expect(cache.claim('a', 1000, 0)).toBe(true);
-    expect(cache.claim('a', 1000, 500)).toBe(false);
-    expect(cache.claim('b', 1000, 600)).toBe(true);
-    expect(cache.claim('c', 3000, 2000)).toBe(true);
-    expect(cache.size).toBe(1);
-    expect(cache.claim('a', 4000, 2000)).toBe(true);
+  it('forgets accepted signatures once their window has passed', async () => {
+    const cache = new ReplayCache(fresh.store.coordination, 2);
+    expect(await cache.claim('a', 1000, 0)).toBe(true);
+    expect(await cache.claim('a', 1000, 500)).toBe(false);
+    expect(await cache.claim('b', 1000, 600)).toBe(true);
+    // The fourth claim sweeps first: a and b have expired, c is new.
+    expect(await cache.claim('c', 3000, 2000)).toBe(true);
+    expect(await fresh.store.coordination.deleteExpiredSignatures(at(2000))).toBe(0);
+    expect(await cache.claim('c', 3000, 2500)).toBe(false);
+    expect(await cache.claim('a', 4000, 2000)).toBe(true);
   });
 
   it('refuses an unknown access key', async () => {

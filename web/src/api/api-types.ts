@@ -17,7 +17,8 @@ export interface Session {
   readonly csrfToken?: string;
 }
 
-export type BuildState = 'Building' | 'Scanning' | 'Successful' | 'IssuesFound' | 'Investigating';
+export type BuildState =
+  'Building' | 'Scanning' | 'Successful' | 'IssuesFound' | 'Investigating' | 'Cancelled';
 
 /** The fields of a package group the console shows so far. */
 export interface PackageGroup {

@@ -26,13 +26,14 @@ import { startPackagePath } from '../packages/manage-packages-page.js';
 import { imageDetailsPath } from '../image-details/image-details-page.js';
 import { BuildFindingsPopover } from './build-findings-popover.js';
 
-// The five states of docs: Building and Scanning are in progress, the rest final.
+// The states of docs: Building and Scanning are in progress, the rest final.
 const STATES: Record<BuildState, { type: StatusIndicatorProps.Type; label: string }> = {
   Building: { type: 'in-progress', label: 'Building' },
   Scanning: { type: 'in-progress', label: 'Scanning' },
   Successful: { type: 'success', label: 'Successful' },
   IssuesFound: { type: 'error', label: 'Issues found' },
   Investigating: { type: 'warning', label: 'Investigating' },
+  Cancelled: { type: 'stopped', label: 'Cancelled' },
 };
 
 /** How often the page re-reads the groups while a build is still in progress. */
