@@ -17,7 +17,7 @@ import {
 import { tempDir } from '../support/paths.js';
 import { startS3Server, type TestS3Server } from '../support/s3-server.js';
 import { writeSmallImage } from '../image/disk/disk-image-fixtures.js';
-import { storeSmallImage } from '../image/disk/stored-small-image.js';
+import { smallImageEachFile } from '../image/disk/stored-small-image.js';
 
 /** `POST /v1/images/{id}/exports`'s answer. */
 interface ExportLink {
@@ -39,73 +39,77 @@ async function bytesOf(url: string, token?: string): Promise<{ response: Respons
 }
 
 describe('image exports on the filesystem blob store', () => {
-  let harness: Harness;
-  let owner: TestAccount;
-  let other: TestAccount;
-  let image: Image;
-  let work: string;
-
-  beforeAll(async () => {
-    harness = await startHarness({ workers: 0 });
-    owner = await harness.createAccount('Export Owner', ['buyer']);
-    other = await harness.createAccount('Someone Else', ['buyer']);
-    work = tempDir('export-http');
-    image = await storeSmallImage(harness, owner.accountId, work);
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    execFileSync('rm', ['-rf', work]);
-  });
+  const fixture = smallImageEachFile('Export HTTP');
 
   it('links to the API route, which serves the bytes of the streamed OCI archive', async () => {
-    const link = await owner.client.request<ExportLink>('POST', `/v1/images/${image.id}/exports`, {
-      format: 'oci-archive',
-    });
+    const link = await fixture.owner.client.request<ExportLink>(
+      'POST',
+      `/v1/images/${fixture.image.id}/exports`,
+      {
+        format: 'oci-archive',
+      },
+    );
     expect(link).toEqual({
       format: 'oci-archive',
       digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
       size: expect.any(Number),
-      url: `${harness.url}/v1/images/${image.id}/exports/oci-archive/download`,
+      url: `${fixture.harness.url}/v1/images/${fixture.image.id}/exports/oci-archive/download`,
       expiresAt: null,
     });
 
-    const downloaded = await bytesOf(link.url, owner.token);
+    const downloaded = await bytesOf(link.url, fixture.owner.token);
     expect(downloaded.response.status).toBe(200);
     expect(downloaded.response.headers.get('content-disposition')).toBe(
-      `attachment; filename="${image.id}.oci.tar"`,
+      `attachment; filename="${fixture.image.id}.oci.tar"`,
     );
     expect(downloaded.body.length).toBe(link.size);
     expect(sha256(downloaded.body)).toBe(link.digest);
-    const streamed = await bytesOf(`${harness.url}/v1/images/${image.id}/oci-archive`, owner.token);
+    const streamed = await bytesOf(
+      `${fixture.harness.url}/v1/images/${fixture.image.id}/oci-archive`,
+      fixture.owner.token,
+    );
     expect(sha256(streamed.body)).toBe(link.digest);
 
-    // The route needs credentials like every other.
+    // The route needs credentials like every fixture.other.
     expect((await fetch(link.url)).status).toBe(401);
   });
 
   it('reuses the stored export on a second request', async () => {
-    const before = await harness.server.store.imageExports.get(image.id, 'oci-archive');
+    const before = await fixture.harness.server.store.imageExports.get(
+      fixture.image.id,
+      'oci-archive',
+    );
     expect(before).toBeDefined();
-    const again = await owner.client.request<ExportLink>('POST', `/v1/images/${image.id}/exports`, {
-      format: 'oci-archive',
-    });
+    const again = await fixture.owner.client.request<ExportLink>(
+      'POST',
+      `/v1/images/${fixture.image.id}/exports`,
+      {
+        format: 'oci-archive',
+      },
+    );
     expect(again.digest).toBe(before!.digest);
-    expect(await harness.server.store.imageExports.get(image.id, 'oci-archive')).toEqual(before);
+    expect(
+      await fixture.harness.server.store.imageExports.get(fixture.image.id, 'oci-archive'),
+    ).toEqual(before);
   });
 
   it('hides the image and its exports from another account, as the image routes do', async () => {
-    const post = other.client.request('POST', `/v1/images/${image.id}/exports`, {
+    const post = fixture.other.client.request('POST', `/v1/images/${fixture.image.id}/exports`, {
       format: 'oci-archive',
     });
     expect(await apiErrorOf(post)).toMatchObject({ status: 404, code: 'IMAGE_NOT_FOUND' });
-    const download = other.client.download(`/v1/images/${image.id}/exports/oci-archive/download`);
+    const download = fixture.other.client.download(
+      `/v1/images/${fixture.image.id}/exports/oci-archive/download`,
+    );
     expect(await apiErrorOf(download)).toMatchObject({ status: 404, code: 'IMAGE_NOT_FOUND' });
   });
 
   it('says a format not yet exported is not found, and refuses an unknown format', async () => {
-    const download = owner.client.download(`/v1/images/${image.id}/exports/raw/download`);
+    const download = fixture.owner.client.download(
+      `/v1/images/${fixture.image.id}/exports/raw/download`,
+    );
     expect(await apiErrorOf(download)).toMatchObject({ status: 404, code: 'IMAGE_NOT_FOUND' });
-    const post = owner.client.request('POST', `/v1/images/${image.id}/exports`, {
+    const post = fixture.owner.client.request('POST', `/v1/images/${fixture.image.id}/exports`, {
       format: 'vmdk',
     });
     expect(await apiErrorOf(post)).toMatchObject({ status: 400 });

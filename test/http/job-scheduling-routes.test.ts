@@ -16,7 +16,7 @@ import {
   type TestAccount,
 } from '../support/goldsmith-harness.js';
 import { tempDir } from '../support/paths.js';
-import { signRequest } from '../support/sigv4-signer.js';
+import { injectAwsOperation } from '../support/sigv4-signer.js';
 
 describe('account queue limit and cancelling package groups (no workers)', () => {
   let harness: Harness;
@@ -183,28 +183,11 @@ describe('account queue limit and cancelling package groups (no workers)', () =>
       'POST',
       '/v1/access-keys',
     );
-    const body = JSON.stringify({
+    const input = {
       FulfillmentOptionIds: ['fo-debian'],
       SourceImageId: goldImageId,
       DestinationImageName: 'acme over aws',
-    });
-    const signed = await signRequest(
-      {
-        host: 'goldsmith.test',
-        headers: {
-          'content-type': 'application/x-amz-json-1.1',
-          'x-amz-target': 'AWSMPImageBuilding.StartBuild',
-        },
-        body,
-      },
-      { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, date: new Date() },
-    );
-    const response = await harness.server.app.inject({
-      method: 'POST',
-      url: signed.url,
-      headers: signed.headerMap,
-      payload: body,
-    });
-    return { status: response.statusCode, body: response.json<Record<string, unknown>>() };
+    };
+    return injectAwsOperation(harness.server.app, key, 'StartBuild', input);
   }
 });

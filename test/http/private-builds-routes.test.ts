@@ -11,7 +11,7 @@ import {
   type TestAccount,
 } from '../support/goldsmith-harness.js';
 import { tempDir } from '../support/paths.js';
-import { signRequest } from '../support/sigv4-signer.js';
+import { injectAwsOperation } from '../support/sigv4-signer.js';
 import { publishProduct } from '../private-builds/private-build-fixtures.js';
 
 interface BuildBody {
@@ -286,27 +286,8 @@ describe('private image builds over REST and the AWS JSON protocol (no workers)'
       'POST',
       '/v1/access-keys',
     );
-    const call = async (operation: string, input: unknown) => {
-      const body = JSON.stringify(input);
-      const signed = await signRequest(
-        {
-          host: 'goldsmith.test',
-          headers: {
-            'content-type': 'application/x-amz-json-1.1',
-            'x-amz-target': `AWSMPImageBuilding.${operation}`,
-          },
-          body,
-        },
-        { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, date: new Date() },
-      );
-      const response = await harness.server.app.inject({
-        method: 'POST',
-        url: signed.url,
-        headers: signed.headerMap,
-        payload: body,
-      });
-      return { status: response.statusCode, body: response.json<Record<string, unknown>>() };
-    };
+    const call = (operation: string, input: unknown) =>
+      injectAwsOperation(harness.server.app, key, operation, input);
 
     const refused = await call('StartBuild', {
       FulfillmentOptionIds: ['fo-debian'],

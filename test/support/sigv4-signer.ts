@@ -92,3 +92,49 @@ export function withHeader(request: SignedRequest, name: string, value: string):
     ],
   };
 }
+
+/** An access key as `POST /v1/access-keys` answers it. */
+export interface TestAccessKey {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+/** Calls one operation of the AWS JSON protocol in-process, signed with SigV4 by `key`. */
+export async function injectAwsOperation(
+  app: { inject(options: InjectRequest): Promise<InjectResponse> },
+  key: TestAccessKey,
+  operation: string,
+  input: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const body = JSON.stringify(input);
+  const signed = await signRequest(
+    {
+      host: 'goldsmith.test',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `AWSMPImageBuilding.${operation}`,
+      },
+      body,
+    },
+    { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, date: new Date() },
+  );
+  const response = await app.inject({
+    method: 'POST',
+    url: signed.url,
+    headers: signed.headerMap,
+    payload: body,
+  });
+  return { status: response.statusCode, body: response.json<Record<string, unknown>>() };
+}
+
+interface InjectRequest {
+  method: 'POST';
+  url: string;
+  headers: Record<string, string>;
+  payload: string;
+}
+
+interface InjectResponse {
+  readonly statusCode: number;
+  json<T>(): T;
+}
